@@ -1,0 +1,96 @@
+/**
+ * decode: turns whatever the caller handed over into a full-resolution
+ * bitmap (EXIF orientation applied) plus a smaller copy for face detection.
+ * Sizes are checked from the file header before anything is decoded.
+ */
+import { DetectorError } from '../respond/errors';
+import { DETECTION_MAX_SIDE } from '../faces/constants';
+import { DEFAULT_LIMITS, type MediaLimits } from './limits';
+import { HEADER_BYTES, readImageHeader } from './sniff';
+
+export interface DecodedImage {
+  /** Full-resolution pixels; classifier crops come from here. */
+  source: ImageBitmap;
+  /** Copy with the longest side at most DETECTION_MAX_SIDE (or `source` itself). */
+  detection: ImageBitmap;
+  /** source size / detection size. */
+  scale: number;
+  width: number;
+  height: number;
+  close(): void;
+}
+
+export type ImageInput = Blob | ImageBitmap | HTMLImageElement;
+
+/** Checks a file's bytes against the limits and decodes it. */
+export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_LIMITS): Promise<ImageBitmap> {
+  if (blob.size === 0) throw new DetectorError('empty_file');
+  if (blob.size > limits.maxFileBytes) {
+    throw new DetectorError('file_too_large', `It has ${megabytes(blob.size)} MB; the limit is ${megabytes(limits.maxFileBytes)} MB.`);
+  }
+  const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, BMP and GIF.');
+  if (header.width !== null && header.height !== null) {
+    if (header.width === 0 || header.height === 0) throw new DetectorError('corrupt_media', 'Its header gives a size of zero.');
+    checkPixels(header.width, header.height, limits);
+  }
+  try {
+    return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch (error) {
+    throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
+  }
+}
+
+export async function decodeImage(input: ImageInput, limits: MediaLimits = DEFAULT_LIMITS): Promise<DecodedImage> {
+  const source = input instanceof Blob ? await decodeImageBlob(input, limits) : await bitmapOf(input, limits);
+  return withDetectionCopy(source);
+}
+
+async function bitmapOf(input: ImageBitmap | HTMLImageElement, limits: MediaLimits): Promise<ImageBitmap> {
+  const width = input instanceof ImageBitmap ? input.width : input.naturalWidth;
+  const height = input instanceof ImageBitmap ? input.height : input.naturalHeight;
+  if (!width || !height) throw new DetectorError('corrupt_media', 'The image has no pixels (not loaded yet, or broken).');
+  checkPixels(width, height, limits);
+  try {
+    return await createImageBitmap(input);
+  } catch (error) {
+    throw new DetectorError('corrupt_media', undefined, { cause: error });
+  }
+}
+
+async function withDetectionCopy(source: ImageBitmap): Promise<DecodedImage> {
+  const { width, height } = source;
+  const scale = Math.max(1, Math.max(width, height) / DETECTION_MAX_SIDE);
+  const detection =
+    scale === 1
+      ? source
+      : await createImageBitmap(source, {
+          resizeWidth: Math.max(1, Math.round(width / scale)),
+          resizeHeight: Math.max(1, Math.round(height / scale)),
+          resizeQuality: 'medium',
+        });
+  return {
+    source,
+    detection,
+    scale: width / detection.width,
+    width,
+    height,
+    close() {
+      if (detection !== source) detection.close();
+      source.close();
+    },
+  };
+}
+
+function checkPixels(width: number, height: number, limits: MediaLimits): void {
+  if (width * height > limits.maxPixels) {
+    throw new DetectorError(
+      'too_many_pixels',
+      `It is ${width}x${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(limits.maxPixels / 1e6).toFixed(0)} MP.`,
+    );
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}

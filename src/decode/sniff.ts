@@ -1,0 +1,90 @@
+/**
+ * Recognises image formats by their magic bytes and reads their dimensions
+ * from the header, so that unsupported files and decompression bombs are
+ * refused before any decoder sees them. Pure: works on the first bytes only.
+ */
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp';
+
+export interface ImageHeader {
+  format: ImageFormat;
+  /** Null where the header is cut short before the dimensions. */
+  width: number | null;
+  height: number | null;
+}
+
+/** How many leading bytes `readImageHeader` needs in the worst common case (JPEG with large EXIF). */
+export const HEADER_BYTES = 256 * 1024;
+
+const ascii = (bytes: Uint8Array, at: number, length: number) =>
+  String.fromCharCode(...bytes.subarray(at, at + length));
+
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
+  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 26) return 'bmp';
+  return null;
+}
+
+export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
+  const format = sniffImageFormat(bytes);
+  if (!format) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = dimensions(format, bytes, view);
+  return { format, width: size?.[0] ?? null, height: size?.[1] ?? null };
+}
+
+function dimensions(format: ImageFormat, bytes: Uint8Array, view: DataView): [number, number] | null {
+  const has = (n: number) => bytes.length >= n;
+  switch (format) {
+    case 'png':
+      return has(24) ? [view.getUint32(16), view.getUint32(20)] : null;
+    case 'gif':
+      return has(10) ? [view.getUint16(6, true), view.getUint16(8, true)] : null;
+    case 'bmp':
+      // Height is negative for top-down bitmaps.
+      return has(26) ? [Math.abs(view.getInt32(18, true)), Math.abs(view.getInt32(22, true))] : null;
+    case 'webp':
+      return webpDimensions(bytes, view);
+    case 'jpeg':
+      return jpegDimensions(bytes, view);
+  }
+}
+
+function webpDimensions(bytes: Uint8Array, view: DataView): [number, number] | null {
+  if (bytes.length < 30) return null;
+  const chunk = ascii(bytes, 12, 4);
+  if (chunk === 'VP8 ') return [view.getUint16(26, true) & 0x3fff, view.getUint16(28, true) & 0x3fff];
+  if (chunk === 'VP8L') {
+    const bits = view.getUint32(21, true);
+    return [(bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1];
+  }
+  if (chunk === 'VP8X') {
+    const width = 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16));
+    const height = 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16));
+    return [width, height];
+  }
+  return null;
+}
+
+/** Walks the JPEG markers up to the first start-of-frame. */
+function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | null {
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isStartOfFrame) return [view.getUint16(at + 7), view.getUint16(at + 5)];
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    }
+    at += 2 + view.getUint16(at + 2);
+  }
+  return null;
+}

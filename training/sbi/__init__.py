@@ -1,0 +1,1 @@
+"""Training pipeline for the deepfake classifier (self-blended images)."""

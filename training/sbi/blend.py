@@ -1,0 +1,161 @@
+"""Self-blended images (after Shiohara & Yamasaki, CVPR 2022), our implementation.
+
+A real face is turned into a pseudo-fake by blending a transformed copy of
+itself (the "source") into itself (the "target") inside a deformed, blurred
+face-region mask. Source and target differ in colour, sharpness and a small
+geometric shift, which leaves the blending boundary and statistical mismatch
+that face swaps share, without any deepfake data.
+
+The mask comes from BlazeFace's six keypoints (eyes, nose tip, mouth, ears),
+which the app's face pipeline gives for every training photo.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+RIGHT_EYE, LEFT_EYE, NOSE, MOUTH, RIGHT_EAR, LEFT_EAR = range(6)
+
+
+def face_hull(keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Polygon around the face region, extrapolated from the 6 keypoints.
+
+    Eyes to mouth gives the face's vertical axis; brows sit above the eyes
+    and the chin below the mouth along that axis. Random proportions pick
+    anything from the inner face (eyes, nose, mouth) to the full face out to
+    the ears, as face-swap methods differ in how much they replace.
+    """
+    eyes = (keypoints[RIGHT_EYE] + keypoints[LEFT_EYE]) / 2
+    down = keypoints[MOUTH] - eyes
+    across = keypoints[LEFT_EYE] - keypoints[RIGHT_EYE]
+    brow_lift = rng.uniform(0.35, 0.8)
+    chin_drop = rng.uniform(0.35, 0.75)
+    reach = rng.uniform(0.55, 1.0)  # 1.0: out to the ears
+    center = (keypoints[RIGHT_EAR] + keypoints[LEFT_EAR]) / 2
+    right_side = center + (keypoints[RIGHT_EAR] - center) * reach
+    left_side = center + (keypoints[LEFT_EAR] - center) * reach
+    points = np.array(
+        [
+            keypoints[RIGHT_EYE] - down * brow_lift - across * 0.15,
+            keypoints[LEFT_EYE] - down * brow_lift + across * 0.15,
+            left_side,
+            left_side + down * 0.6,
+            keypoints[MOUTH] + down * chin_drop + across * 0.25,
+            keypoints[MOUTH] + down * chin_drop - across * 0.25,
+            right_side + down * 0.6,
+            right_side,
+        ],
+        dtype=np.float32,
+    )
+    return cv2.convexHull(points).reshape(-1, 2)
+
+
+def blend_mask(shape: tuple[int, int], keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Soft mask in [0, 1] (float32, HxW): hull, elastic deformation, erosion or dilation, blur, blend ratio."""
+    height, width = shape
+    mask = np.zeros((height, width), np.float32)
+    cv2.fillConvexPoly(mask, np.round(face_hull(keypoints, rng)).astype(np.int32), 1.0)
+    mask = elastic(mask, rng, amplitude=rng.uniform(0.0, 0.04) * max(height, width))
+    size = max(1, int(rng.uniform(0.0, 0.06) * max(height, width)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * size + 1, 2 * size + 1))
+    mask = cv2.erode(mask, kernel) if rng.random() < 0.5 else cv2.dilate(mask, kernel)
+    blur = int(rng.uniform(0.02, 0.12) * max(height, width)) * 2 + 1
+    mask = cv2.GaussianBlur(mask, (blur, blur), 0)
+    ratio = rng.choice([0.25, 0.5, 0.75, 1.0, 1.0, 1.0])
+    return np.clip(mask * ratio, 0.0, 1.0)
+
+
+def elastic(mask: np.ndarray, rng: np.random.Generator, amplitude: float) -> np.ndarray:
+    """Warps the mask with a smooth random displacement field."""
+    height, width = mask.shape
+    if amplitude <= 0:
+        return mask
+    coarse = rng.uniform(-1, 1, size=(2, 4, 4)).astype(np.float32) * amplitude
+    dx = cv2.resize(coarse[0], (width, height), interpolation=cv2.INTER_CUBIC)
+    dy = cv2.resize(coarse[1], (width, height), interpolation=cv2.INTER_CUBIC)
+    grid_y, grid_x = np.mgrid[0:height, 0:width].astype(np.float32)
+    return cv2.remap(mask, grid_x + dx, grid_y + dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+
+
+def colour_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Brightness, contrast, per-channel shift and saturation changes (float32 RGB in 0..255)."""
+    out = image * rng.uniform(0.85, 1.15) + rng.uniform(-20, 20)
+    out = out + rng.uniform(-12, 12, size=3)
+    gray = out.mean(axis=2, keepdims=True)
+    out = gray + (out - gray) * rng.uniform(0.75, 1.25)
+    mean = out.mean()
+    return (out - mean) * rng.uniform(0.85, 1.15) + mean
+
+
+def frequency_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Blur, sharpen, or a down-and-up resize: the texture mismatch of a swapped face."""
+    choice = rng.integers(3)
+    if choice == 0:
+        sigma = rng.uniform(0.5, 1.6)
+        return cv2.GaussianBlur(image, (0, 0), sigma)
+    if choice == 1:
+        blurred = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.8, 2.0))
+        return image + (image - blurred) * rng.uniform(0.3, 1.2)
+    height, width = image.shape[:2]
+    factor = rng.uniform(0.4, 0.85)
+    small = cv2.resize(image, (max(1, int(width * factor)), max(1, int(height * factor))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A small scale and translation, so the blended face is slightly misaligned like a swap."""
+    height, width = image.shape[:2]
+    scale = rng.uniform(0.95, 1.05)
+    shift = rng.uniform(-0.03, 0.03, size=2) * (width, height)
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), 0.0, scale)
+    matrix[:, 2] += shift
+    return cv2.warpAffine(image, matrix, (width, height), borderMode=cv2.BORDER_REFLECT)
+
+
+def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1])."""
+    base = image.astype(np.float32)
+    source, target = base.copy(), base.copy()
+    # One side gets the colour change, one the texture change (either may get both).
+    if rng.random() < 0.5:
+        source = colour_shift(source, rng)
+    else:
+        target = colour_shift(target, rng)
+    if rng.random() < 0.5:
+        source = frequency_shift(source, rng)
+    else:
+        target = frequency_shift(target, rng)
+    source = geometric_shift(source, rng)
+    mask = blend_mask(image.shape[:2], keypoints, rng)
+    return blend(source, target, mask), mask
+
+
+def blend(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """source inside the mask, target outside, mixed where it is soft; rounded to uint8."""
+    alpha = mask[..., None]
+    return np.clip(source * alpha + target * (1 - alpha) + 0.5, 0, 255).astype(np.uint8)
+
+
+def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    """Re-encodes an RGB uint8 image as JPEG at `quality` and decodes it again."""
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    assert ok
+    return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def degrade(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Capture and delivery damage applied alike to real and fake samples, so neither class owns it."""
+    out = image
+    if rng.random() < 0.3:
+        height, width = out.shape[:2]
+        factor = rng.uniform(0.35, 0.9)
+        small = cv2.resize(out, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
+        out = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    if rng.random() < 0.2:
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 1.2))
+    if rng.random() < 0.2:
+        noise = rng.normal(0, rng.uniform(1, 6), size=out.shape)
+        out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    if rng.random() < 0.8:
+        out = jpeg(out, rng.integers(30, 96))
+    return out

@@ -1,0 +1,85 @@
+"""Face records from the app's face harvest, the fixed split, and the SBI training samples."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .blend import degrade, self_blend
+from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
+
+#: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
+TEST_PERCENT = 5
+VALIDATION_PERCENT = 5
+
+
+@dataclass(frozen=True)
+class FaceRecord:
+    file: Path
+    box: dict
+    keypoints: np.ndarray  # (6, 2) pixels
+
+
+def split_of(name: str) -> str:
+    bucket = int(hashlib.md5(name.encode()).hexdigest(), 16) % 100
+    if bucket < TEST_PERCENT:
+        return "test"
+    if bucket < TEST_PERCENT + VALIDATION_PERCENT:
+        return "val"
+    return "train"
+
+
+def prominence(face: dict) -> float:
+    """Same ordering as selectFaces in src/faces/select.ts."""
+    return face["width"] * face["height"] * face["score"]
+
+
+def load_harvest(harvest: Path, image_dir: Path) -> tuple[list[FaceRecord], int]:
+    """Records of the most prominent face per image, and how many images had no face."""
+    records, faceless = [], 0
+    for line in harvest.read_text().splitlines():
+        row = json.loads(line)
+        faces = row.get("faces") or []
+        if not faces:
+            faceless += 1
+            continue
+        face = max(faces, key=prominence)
+        records.append(FaceRecord(image_dir / row["file"], face, np.array([[p["x"], p["y"]] for p in face["keypoints"]], np.float32)))
+    return records, faceless
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise OSError(f"cannot decode {path}")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def crop(image: np.ndarray, box: dict) -> np.ndarray:
+    height, width = image.shape[:2]
+    return resample_square(image, crop_square(box, width, height), CLASSIFIER_INPUT_SIZE)
+
+
+def jitter(box: dict, rng: np.random.Generator) -> dict:
+    """Detector boxes move a little from frame to frame; train on that spread."""
+    scale = rng.uniform(0.94, 1.06)
+    cx = box["x"] + box["width"] / 2 + rng.uniform(-0.04, 0.04) * box["width"]
+    cy = box["y"] + box["height"] / 2 + rng.uniform(-0.04, 0.04) * box["height"]
+    width, height = box["width"] * scale, box["height"] * scale
+    return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
+
+
+def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True) -> np.ndarray:
+    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
+    if fake:
+        image, _ = self_blend(image, record.keypoints, rng)
+    if augment:
+        image = degrade(image, rng)
+    out = crop(image, jitter(record.box, rng) if augment else record.box)
+    if augment and rng.random() < 0.5:
+        out = out[:, ::-1]
+    return np.ascontiguousarray(out)

@@ -1,0 +1,130 @@
+"""Trains the classifier on self-blended pseudo-fakes of real faces.
+
+  cd training && /usr/bin/python3 -m sbi.train --harvest ~/.cache/deepfake-check/faces-utk.jsonl \
+      --images ../../shared/data/faces-utk --out ~/.cache/deepfake-check/run --steps 3000
+
+Resumable: rerun the same command and it continues from the last checkpoint
+in --out. Deterministic for a seed (up to PyTorch's CPU kernels).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from .data import FaceRecord, load_harvest, make_sample, read_rgb, split_of
+from .metrics import roc_auc
+from .model import DeepfakeNet
+
+
+class SelfBlendedFaces(Dataset):
+    """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
+
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True):
+        self.records, self.seed, self.augment, self.epoch = records, seed, augment, 0
+
+    def __len__(self) -> int:
+        return 2 * len(self.records)
+
+    def __getitem__(self, index: int):
+        record, fake = self.records[index // 2], index % 2 == 1
+        rng = np.random.default_rng([self.seed, self.epoch, index])
+        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment)
+        return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
+
+
+def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.ndarray]:
+    model.eval()
+    logits, labels = [], []
+    with torch.no_grad():
+        for pixels, label in loader:
+            logits.append(model(pixels).squeeze(1).numpy())
+            labels.append(label.numpy())
+    model.train()
+    return np.concatenate(logits), np.concatenate(labels)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--harvest", type=Path, required=True, help="JSONL from training/harvest/harvest.mjs")
+    parser.add_argument("--images", type=Path, required=True, help="folder of the harvested images")
+    parser.add_argument("--out", type=Path, required=True, help="run folder: checkpoints and metrics")
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="processes making samples")
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch threads for the network")
+    parser.add_argument("--limit", type=int, default=0, help="use only this many training faces (smoke tests)")
+    parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
+    parser.add_argument("--checkpoint-every", type=int, default=250)
+    args = parser.parse_args(argv)
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    records, faceless = load_harvest(args.harvest, args.images)
+    train = [r for r in records if split_of(r.file.name) == "train"]
+    val = [r for r in records if split_of(r.file.name) == "val"][: args.val_limit]
+    if args.limit:
+        train = train[: args.limit]
+    print(f"{len(train)} training faces, {len(val)} validation faces, {faceless} images without a face skipped", file=sys.stderr)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    model = DeepfakeNet()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
+    step, epoch = 0, 0
+    checkpoint = args.out / "checkpoint.pt"
+    if checkpoint.exists():
+        state = torch.load(checkpoint)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        step, epoch = state["step"], state["epoch"]
+        print(f"resumed at step {step}", file=sys.stderr)
+
+    data = SelfBlendedFaces(train, args.seed)
+    val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    log = (args.out / "metrics.jsonl").open("a")
+    started, seen, running = time.time(), 0, 0.0
+    while step < args.steps:
+        data.epoch = epoch
+        generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
+        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
+        for pixels, labels in loader:
+            loss = loss_fn(model(pixels).squeeze(1), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            step += 1
+            seen += len(labels)
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            rate = seen / (time.time() - started)
+            print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr)
+            if step % args.checkpoint_every == 0 or step == args.steps:
+                logits, truth = predict(model, val_loader)
+                entry = {"step": step, "epoch": epoch, "loss": running, "val_sbi_auc": roc_auc(truth, logits), "images_per_s": rate}
+                log.write(json.dumps(entry) + "\n")
+                log.flush()
+                print(f"\n{json.dumps(entry)}", file=sys.stderr)
+                state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch}
+                torch.save(state, checkpoint.with_suffix(".tmp"))
+                checkpoint.with_suffix(".tmp").replace(checkpoint)
+            if step >= args.steps:
+                break
+        epoch += 1
+    torch.save(model.state_dict(), args.out / "model.pt")
+    print(f"\nsaved {args.out / 'model.pt'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

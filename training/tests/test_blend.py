@@ -1,0 +1,48 @@
+import numpy as np
+
+from sbi.blend import blend, blend_mask, degrade, self_blend
+
+KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
+
+
+def face_like(seed=0):
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:200, 0:200]
+    image = np.stack([(x + y) % 256, (x * 2) % 256, (y * 3) % 256], -1).astype(np.float32)
+    return np.clip(image + rng.normal(0, 8, image.shape), 0, 255).astype(np.uint8)
+
+
+def test_mask_is_soft_inside_the_image_and_covers_the_face():
+    for seed in range(30):
+        mask = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(seed))
+        assert mask.shape == (200, 200)
+        assert 0 <= mask.min() and 0 < mask.max() <= 1
+        assert mask[110, 100] >= 0.5 * mask.max()  # the nose is always in the blended region
+        corners = [mask[:10, :10], mask[:10, -10:], mask[-10:, :10], mask[-10:, -10:]]
+        assert max(corner.max() for corner in corners) < 0.05  # the background corners stay untouched
+
+
+def test_changes_are_confined_to_the_mask():
+    image = face_like().astype(np.float32)
+    mask = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(1))
+    source = 255 - image
+    out = blend(source, image, mask)
+    outside = mask == 0
+    assert outside.mean() > 0.3
+    assert np.array_equal(out[outside], image.astype(np.uint8)[outside])
+    assert (out[mask > 0.5 * mask.max()] != image.astype(np.uint8)[mask > 0.5 * mask.max()]).any()
+
+
+def test_pseudo_fake_differs_from_the_photo():
+    image = face_like()
+    blended, mask = self_blend(image, KEYPOINTS, np.random.default_rng(2))
+    assert blended.shape == image.shape and blended.dtype == np.uint8
+    assert np.abs(blended.astype(int) - image.astype(int))[mask > 0.5 * mask.max()].mean() > 1
+
+
+def test_deterministic_for_a_seed():
+    image = face_like()
+    a, mask_a = self_blend(image, KEYPOINTS, np.random.default_rng(7))
+    b, mask_b = self_blend(image, KEYPOINTS, np.random.default_rng(7))
+    assert np.array_equal(a, b) and np.array_equal(mask_a, mask_b)
+    assert np.array_equal(degrade(a, np.random.default_rng(3)), degrade(a, np.random.default_rng(3)))
