@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { faceDetectorAssetsPlugin } from './build/face-detector-assets';
 
@@ -19,4 +20,5 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', assetsInlineLimit: 0 },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  test: { include: ['test/unit/**/*.test.ts'] },
 });

@@ -97,7 +97,7 @@ def frequency_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         blurred = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.8, 2.0))
         return image + (image - blurred) * rng.uniform(0.3, 1.2)
     height, width = image.shape[:2]
-    factor = rng.uniform(0.4, 0.85)
+    factor = rng.uniform(0.5, 0.9)
     small = cv2.resize(image, (max(1, int(width * factor)), max(1, int(height * factor))), interpolation=cv2.INTER_AREA)
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 

@@ -108,7 +108,7 @@ def main(argv=None) -> int:
             seen += len(labels)
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
             rate = seen / (time.time() - started)
-            print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr)
+            print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr, flush=True)
             if step % args.checkpoint_every == 0 or step == args.steps:
                 logits, truth = predict(model, val_loader)
                 entry = {"step": step, "epoch": epoch, "loss": running, "val_sbi_auc": roc_auc(truth, logits), "images_per_s": rate}

@@ -1,0 +1,104 @@
+/**
+ * classify: the page's side of the classifier worker. One worker per
+ * detector; requests are answered in order, so concurrent checks never race.
+ */
+import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import defaultModelUrl from '../../models/deepfake.onnx?url';
+import { DetectorError } from '../respond/errors';
+import type { Backend, WorkerReply, WorkerRequest } from './protocol';
+
+export type { Backend } from './protocol';
+
+export interface ClassifierOptions {
+  modelUrl?: string;
+  /** WASM threads (default 1: on small CNNs extra threads were measured to slow inference down). */
+  threads?: number;
+  /** Use WebGPU when the device has a hardware adapter (default true). */
+  webgpu?: boolean;
+}
+
+export interface Classifier {
+  readonly backend: Backend;
+  readonly threads: number;
+  readonly loadMs: number;
+  /** Fake-probabilities in [0, 1], one per crop. `crops` are size x size RGB bytes. */
+  classify(crops: Uint8Array[], size: number): Promise<{ scores: number[]; ms: number }>;
+  close(): void;
+}
+
+/** HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself). */
+export function toInputTensor(crops: Uint8Array[], size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(crops.length * 3 * plane);
+  crops.forEach((crop, n) => {
+    if (crop.length !== plane * 3) throw new RangeError(`crop ${n} has ${crop.length} bytes, expected ${plane * 3}`);
+    const base = n * 3 * plane;
+    for (let i = 0; i < plane; i++) {
+      out[base + i] = crop[i * 3]!;
+      out[base + plane + i] = crop[i * 3 + 1]!;
+      out[base + 2 * plane + i] = crop[i * 3 + 2]!;
+    }
+  });
+  return out;
+}
+
+export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'deepfake-classifier' });
+  const pending = new Map<number, { resolve(reply: WorkerReply): void }>();
+  let nextId = 1;
+  const send = (request: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
+
+  const ready = await new Promise<WorkerReply>((resolve) => {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => resolve(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      resolve({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `The classifier worker failed to start (${event.message}).` } });
+    };
+    send({
+      kind: 'init',
+      modelUrl: options.modelUrl ?? defaultModelUrl,
+      wasmPaths: { mjs: new URL(ortWasmLoader, location.href).href, wasm: new URL(ortWasmBinary, location.href).href },
+      threads: options.threads ?? 1,
+      allowWebGpu: options.webgpu ?? true,
+    });
+  });
+  if (ready.kind !== 'ready') {
+    worker.terminate();
+    const failure = ready.kind === 'error' ? ready.failure : { reason: 'model_unavailable' as const, message: 'Unexpected reply.' };
+    throw new DetectorError(failure.reason, failure.message);
+  }
+
+  worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+    const message = event.data;
+    const id = message.kind === 'scores' || message.kind === 'error' ? message.id : null;
+    if (id === null) return;
+    pending.get(id)?.resolve(message);
+    pending.delete(id);
+  };
+
+  return {
+    backend: ready.backend,
+    threads: ready.threads,
+    loadMs: ready.loadMs,
+    async classify(crops, size) {
+      if (crops.length === 0) return { scores: [], ms: 0 };
+      const pixels = toInputTensor(crops, size);
+      const id = nextId++;
+      const answer = await new Promise<WorkerReply>((resolve) => {
+        pending.set(id, { resolve });
+        send({ kind: 'run', id, pixels, count: crops.length, size }, [pixels.buffer]);
+      });
+      if (answer.kind === 'error') throw new DetectorError(answer.failure.reason, answer.failure.message);
+      if (answer.kind !== 'scores') throw new DetectorError('inference_failed', 'Unexpected reply from the classifier.');
+      return { scores: Array.from(answer.scores), ms: answer.ms };
+    },
+    close() {
+      worker.terminate();
+      for (const { resolve } of pending.values()) {
+        resolve({ kind: 'error', id: null, failure: { reason: 'inference_failed', message: 'The detector was closed.' } });
+      }
+      pending.clear();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/** Messages between the page and the classifier worker. */
+import type { ErrorCause } from '../respond/errors';
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface InitRequest {
+  kind: 'init';
+  modelUrl: string;
+  wasmPaths: { mjs: string; wasm: string };
+  /** WASM threads; more than 1 needs cross-origin isolation. */
+  threads: number;
+  allowWebGpu: boolean;
+}
+
+export interface RunRequest {
+  kind: 'run';
+  id: number;
+  /** count x 3 x size x size float32 RGB in 0..255. */
+  pixels: Float32Array;
+  count: number;
+  size: number;
+}
+
+export type WorkerRequest = InitRequest | RunRequest;
+
+export interface WorkerFailure {
+  reason: ErrorCause;
+  message: string;
+}
+
+export type WorkerReply =
+  | { kind: 'ready'; backend: Backend; threads: number; loadMs: number }
+  | { kind: 'scores'; id: number; scores: Float32Array; ms: number }
+  | { kind: 'error'; id: number | null; failure: WorkerFailure };

@@ -1,0 +1,78 @@
+/**
+ * The classifier's Web Worker: owns the onnxruntime-web session so that
+ * inference never blocks the page. The runtime and the model load once.
+ */
+import * as ort from 'onnxruntime-web';
+import type { Backend, InitRequest, RunRequest, WorkerReply, WorkerRequest } from './protocol';
+
+let session: ort.InferenceSession | null = null;
+
+const reply = (message: WorkerReply, transfer: Transferable[] = []) => postMessage(message, { transfer });
+
+/**
+ * WebGPU only on a hardware adapter: headless or GPU-less browsers expose a
+ * software (fallback) adapter on which a small CNN ran ~45x slower than WASM.
+ */
+async function hasHardwareGpu(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null> } }).gpu;
+  if (!gpu) return false;
+  try {
+    const adapter = await gpu.requestAdapter();
+    return !!adapter && !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false);
+  } catch {
+    return false;
+  }
+}
+
+async function init(request: InitRequest): Promise<void> {
+  const started = performance.now();
+  ort.env.wasm.wasmPaths = request.wasmPaths;
+  ort.env.wasm.numThreads = request.threads;
+  ort.env.logLevel = 'error';
+  let model: ArrayBuffer;
+  try {
+    const response = await fetch(request.modelUrl);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    model = await response.arrayBuffer();
+  } catch (error) {
+    reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `Model file could not be fetched (${String(error)}).` } });
+    return;
+  }
+  const backends: Backend[] = request.allowWebGpu && (await hasHardwareGpu()) ? ['webgpu', 'wasm'] : ['wasm'];
+  let lastError: unknown;
+  for (const backend of backends) {
+    try {
+      session = await ort.InferenceSession.create(new Uint8Array(model), { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started });
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `The model could not be loaded (${String(lastError)}).` } });
+}
+
+async function run(request: RunRequest): Promise<void> {
+  if (!session) {
+    reply({ kind: 'error', id: request.id, failure: { reason: 'inference_failed', message: 'The classifier is not loaded.' } });
+    return;
+  }
+  const started = performance.now();
+  try {
+    const input = new ort.Tensor('float32', request.pixels, [request.count, 3, request.size, request.size]);
+    const outputs = await session.run({ [session.inputNames[0]!]: input });
+    const output = outputs[session.outputNames[0]!]!;
+    const scores = Float32Array.from(output.data as Float32Array);
+    output.dispose();
+    input.dispose();
+    reply({ kind: 'scores', id: request.id, scores, ms: performance.now() - started }, [scores.buffer]);
+  } catch (error) {
+    const outOfMemory = /memory|allocation/i.test(String(error));
+    reply({ kind: 'error', id: request.id, failure: { reason: outOfMemory ? 'out_of_memory' : 'inference_failed', message: String(error) } });
+  }
+}
+
+onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  void (request.kind === 'init' ? init(request) : run(request));
+};

@@ -1,0 +1,67 @@
+/** The response contract of ../shared/spec/response.md, plus documented, additive extensions. */
+import type { ErrorType } from './errors';
+
+export interface RequestInfo {
+  /** `req_` + URL-safe random id. */
+  id: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  /** 1 per image checked. */
+  operations: number;
+}
+
+/** Why a face's score deserves less trust (extension). */
+export type Uncertainty = 'small' | 'blurry';
+
+export interface FaceResult {
+  /** Box corners as fractions of the image width and height. */
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** Probability that this face was swapped or modified. */
+  deepfake: number;
+  /** Present when the face is too small or too blurred for a confident score (extension). */
+  uncertain?: Uncertainty[];
+}
+
+export interface MediaInfo {
+  /** `med_` + URL-safe random id. */
+  id: string;
+  /** The URL checked or the uploaded file's name; null when the media had neither. Never a blob:/data: URL. */
+  uri: string | null;
+}
+
+/** Extension: where the time went, in milliseconds. */
+export interface Timings {
+  decode: number;
+  detect: number;
+  crop: number;
+  classify: number;
+  total: number;
+}
+
+/** Extension: which model and runtime produced the score. */
+export interface ModelInfo {
+  name: 'deepfake';
+  version: string;
+  backend: 'webgpu' | 'wasm';
+}
+
+export interface ImageSuccess {
+  status: 'success';
+  request: RequestInfo;
+  type: { deepfake: number };
+  media: MediaInfo;
+  faces: FaceResult[];
+  model: ModelInfo;
+  timings: Timings;
+}
+
+export interface Failure {
+  status: 'failure';
+  request: RequestInfo;
+  error: { type: ErrorType; code: number; message: string };
+}
+
+export type CheckResponse = ImageSuccess | Failure;

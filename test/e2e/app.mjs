@@ -1,0 +1,46 @@
+/**
+ * Serves the built app (dist/) with `vite preview`, opens it in Debian's
+ * Chromium and records every request the page makes.
+ */
+import { preview } from 'vite';
+import { launchBrowser } from './browser.mjs';
+
+export async function openApp({ path = '/' } = {}) {
+  const server = await preview({ logLevel: 'warn', preview: { port: 0, strictPort: false } });
+  const origin = new URL(server.resolvedUrls.local[0]).origin;
+  const browser = await launchBrowser();
+  const requests = [];
+  const problems = [];
+  browser.context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() }));
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // MediaPipe's wasm prints its INFO lines through console.error.
+    if (message.type() === 'error' && !message.text().startsWith('INFO:')) problems.push(`console error: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  await page.goto(origin + path);
+  return {
+    page,
+    origin,
+    requests,
+    problems,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.httpServer.close(resolve));
+    },
+  };
+}
+
+/** Runs detector.check in the page on a File made from `bytes`. */
+export function checkFile(page, bytes, name, type = '') {
+  return page.evaluate(
+    async ({ base64, name, type }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      return window.deepfakeDetector.check({ media: new File([data], name, { type }) });
+    },
+    { base64: Buffer.from(bytes).toString('base64'), name, type },
+  );
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { checkFile, openApp } from './app.mjs';
+
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const astronaut = fixture('astronaut.jpg');
+
+describe('image checks in the built app', () => {
+  let app;
+  before(async () => {
+    app = await openApp();
+    await app.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
+  });
+  after(() => app?.close());
+
+  it('finds the astronaut\'s face and answers with the contract\'s success object', async () => {
+    const response = await checkFile(app.page, astronaut, 'astronaut.jpg', 'image/jpeg');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.match(response.request.id, /^req_[A-Za-z0-9_-]+$/);
+    assert.match(response.media.id, /^med_[A-Za-z0-9_-]+$/);
+    assert.equal(response.media.uri, 'astronaut.jpg');
+    assert.equal(response.request.operations, 1);
+    assert.ok(Math.abs(response.request.timestamp - Date.now() / 1000) < 120);
+    assert.equal(response.faces.length, 1);
+    const [face] = response.faces;
+    // Her face spans roughly x 0.35-0.53, y 0.16-0.35 of the 512x512 portrait.
+    const centerX = (face.x1 + face.x2) / 2;
+    const centerY = (face.y1 + face.y2) / 2;
+    assert.ok(centerX > 0.38 && centerX < 0.5 && centerY > 0.18 && centerY < 0.34, JSON.stringify(face));
+    assert.ok(face.x2 - face.x1 > 0.12 && face.x2 - face.x1 < 0.3, JSON.stringify(face));
+    assert.ok(face.deepfake >= 0 && face.deepfake <= 1);
+    assert.equal(response.type.deepfake, face.deepfake);
+  });
+
+  it('answers 0 and no faces for a picture without a face', async () => {
+    const response = await checkFile(app.page, fixture('no-face.png'), 'no-face.png', 'image/png');
+    assert.equal(response.status, 'success');
+    assert.equal(response.type.deepfake, 0);
+    assert.deepEqual(response.faces, []);
+  });
+
+  it('scores a self-blended version of the portrait higher than the portrait', async () => {
+    const original = await checkFile(app.page, astronaut, 'astronaut.jpg');
+    const blended = await checkFile(app.page, fixture('astronaut-sbi.jpg'), 'astronaut-sbi.jpg');
+    assert.equal(blended.faces.length, 1);
+    assert.ok(blended.type.deepfake > original.type.deepfake, `blended ${blended.type.deepfake} vs original ${original.type.deepfake}`);
+  });
+
+  it('answers a corrupt file with a failure object and keeps working', async () => {
+    const truncated = await checkFile(app.page, astronaut.subarray(0, 2000), 'truncated.jpg', 'image/jpeg');
+    assert.equal(truncated.status, 'failure');
+    assert.equal(truncated.error.type, 'media_error');
+    assert.equal(truncated.error.code, 25);
+    assert.equal(truncated.request.operations, 0);
+
+    const random = await checkFile(app.page, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)), 'random.jpg');
+    assert.deepEqual([random.status, random.error.type, random.error.code], ['failure', 'media_error', 21]);
+
+    const empty = await checkFile(app.page, Buffer.alloc(0), 'empty.jpg');
+    assert.deepEqual([empty.status, empty.error.code], ['failure', 22]);
+
+    const again = await checkFile(app.page, astronaut, 'astronaut.jpg');
+    assert.equal(again.status, 'success');
+    assert.equal(again.faces.length, 1);
+  });
+
+  it('answers bad arguments with argument errors', async () => {
+    const [unknownModel, empty] = await app.page.evaluate(async () => [
+      await window.deepfakeDetector.check({ url: 'https://example.com/a.jpg' }, { models: 'deepfake,nudity' }),
+      await window.deepfakeDetector.check({}),
+    ]);
+    assert.deepEqual([unknownModel.status, unknownModel.error.type, unknownModel.error.code], ['failure', 'argument_error', 11]);
+    assert.deepEqual([empty.status, empty.error.type, empty.error.code], ['failure', 'argument_error', 10]);
+  });
+
+  it('shows the verdict, the face and the JSON when a file is picked in the page', async () => {
+    await app.page.setInputFiles('#file', { name: 'astronaut.jpg', mimeType: 'image/jpeg', buffer: astronaut });
+    await app.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Checked'), null, { timeout: 30_000 });
+    const verdict = await app.page.textContent('#verdict');
+    assert.match(verdict, /face/i);
+    const json = JSON.parse(await app.page.textContent('#json'));
+    assert.equal(json.status, 'success');
+    assert.match(await app.page.textContent('#faces-caption'), /Face 1: \d+%/);
+  });
+
+  it('never sent a request beyond the page\'s own origin, nor the media bytes anywhere', () => {
+    const foreign = app.requests.filter((request) => !request.url.startsWith(app.origin));
+    assert.deepEqual(foreign.map((request) => request.url), []);
+    const uploads = app.requests.filter((request) => request.body && request.body.length > 0);
+    assert.deepEqual(uploads.map((request) => request.url), []);
+    assert.ok(app.requests.length > 5, 'the recorder saw the page load');
+  });
+
+  it('logged no page errors and no failed requests', () => {
+    assert.deepEqual(app.problems, []);
+  });
+});

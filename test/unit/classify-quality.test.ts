@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { toInputTensor } from '../../src/classify/classifier';
+import { BLUR_VARIANCE_THRESHOLD, laplacianVariance, SMALL_FACE_PIXELS, uncertainty } from '../../src/crop/quality';
+import { resampleSquare } from '../../src/crop/resample';
+import { syntheticImage } from '../../src/crop/synthetic';
+
+describe('classifier input', () => {
+  it('turns HWC RGB bytes into one NCHW float batch', () => {
+    const a = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const b = a.map((v) => v + 100);
+    expect(Array.from(toInputTensor([a, b], 2))).toEqual([1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12, 101, 104, 107, 110, 102, 105, 108, 111, 103, 106, 109, 112]);
+  });
+
+  it('refuses a crop of the wrong size', () => {
+    expect(() => toInputTensor([new Uint8Array(5)], 2)).toThrow(RangeError);
+  });
+});
+
+/** A 3x3 box blur applied `passes` times: approximates a Gaussian blur. */
+function boxBlur(rgb: Uint8Array, size: number, passes: number): Uint8Array {
+  let current = rgb;
+  for (let p = 0; p < passes; p++) {
+    const next = new Uint8Array(current.length);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        for (let c = 0; c < 3; c++) {
+          let sum = 0;
+          let n = 0;
+          for (let dy = -1; dy <= 1; dy++) {
+            for (let dx = -1; dx <= 1; dx++) {
+              const yy = Math.min(size - 1, Math.max(0, y + dy));
+              const xx = Math.min(size - 1, Math.max(0, x + dx));
+              sum += current[(yy * size + xx) * 3 + c]!;
+              n++;
+            }
+          }
+          next[(y * size + x) * 3 + c] = Math.round(sum / n);
+        }
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+describe('face quality flags', () => {
+  const sharp = resampleSquare(syntheticImage(160, 160), { x: 0, y: 0, side: 160 }, 160);
+  /** Fine texture of a few pixels' period, like skin and hair at crop scale. */
+  const texture = new Uint8Array(160 * 160 * 3);
+  for (let i = 0; i < 160 * 160; i++) {
+    const value = Math.round(128 + 50 * Math.sin((i % 160) * 0.9) * Math.sin(Math.floor(i / 160) * 0.7));
+    texture.fill(value, i * 3, i * 3 + 3);
+  }
+
+  it('calls a textured crop sharp and the same crop blurred (six 3x3 box passes, sigma about 2) blurry', () => {
+    expect(laplacianVariance(texture, 160)).toBeGreaterThan(BLUR_VARIANCE_THRESHOLD);
+    expect(laplacianVariance(boxBlur(texture, 160, 6), 160)).toBeLessThan(BLUR_VARIANCE_THRESHOLD);
+  });
+
+  it('flags small faces and says nothing about sharp, large ones', () => {
+    expect(uncertainty(SMALL_FACE_PIXELS - 1, sharp, 160)).toEqual(['small']);
+    expect(uncertainty(400, sharp, 160)).toEqual([]);
+    expect(uncertainty(30, new Uint8Array(160 * 160 * 3).fill(90), 160)).toEqual(['small', 'blurry']);
+  });
+});

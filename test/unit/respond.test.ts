@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DetectorError, ERRORS, toDetectorError } from '../../src/respond/errors';
+import { failure, imageSuccess, mediaUri, randomId, requestInfo } from '../../src/respond/response';
+
+describe('ids and request info', () => {
+  it('makes unique, prefixed, URL-safe ids', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => randomId('req')));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) expect(id).toMatch(/^req_[A-Za-z0-9]{20}$/);
+    expect(randomId('med')).toMatch(/^med_/);
+  });
+
+  it('stamps seconds since the epoch as a float', () => {
+    expect(requestInfo(1, 1732500000123)).toMatchObject({ timestamp: 1732500000.123, operations: 1 });
+  });
+
+  it('never reports blob: or data: URLs as the media uri', () => {
+    expect(mediaUri('blob:https://x/123')).toBeNull();
+    expect(mediaUri('DATA:image/png;base64,AAAA')).toBeNull();
+    expect(mediaUri('photo.jpg')).toBe('photo.jpg');
+    expect(mediaUri('https://example.com/a.jpg')).toBe('https://example.com/a.jpg');
+    expect(mediaUri(undefined)).toBeNull();
+  });
+});
+
+describe('responses', () => {
+  it('builds the success object of the contract', () => {
+    const response = imageSuccess({
+      deepfake: 0.93,
+      faces: [{ x1: 0.31, y1: 0.18, x2: 0.62, y2: 0.66, deepfake: 0.93 }],
+      uri: 'photo.jpg',
+      model: { name: 'deepfake', version: 'v', backend: 'wasm' },
+      timings: { decode: 1, detect: 2, crop: 3, classify: 4, total: 10 },
+    });
+    expect(response).toMatchObject({ status: 'success', request: { operations: 1 }, type: { deepfake: 0.93 }, media: { uri: 'photo.jpg' } });
+    expect(JSON.parse(JSON.stringify(response))).toEqual(response);
+  });
+
+  it('builds failure objects with type, code and message, and no operations', () => {
+    const response = failure(new DetectorError('unsupported_media'));
+    expect(response).toMatchObject({
+      status: 'failure',
+      request: { operations: 0 },
+      error: { type: 'media_error', code: 21, message: 'The file is not a supported image or video.' },
+    });
+  });
+});
+
+describe('errors', () => {
+  it('has one stable, unique code per cause', () => {
+    const codes = Object.values(ERRORS).map((error) => error.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(ERRORS.unsupported_media.code).toBe(21);
+  });
+
+  it('maps unexpected throwables to unknown_error and allocation failures to api_error', () => {
+    expect(toDetectorError(new Error('boom'))).toMatchObject({ type: 'unknown_error', code: 40 });
+    expect(toDetectorError('weird')).toMatchObject({ type: 'unknown_error' });
+    expect(toDetectorError(new RangeError('Array buffer allocation failed'))).toMatchObject({ type: 'api_error', code: 33 });
+    const original = new DetectorError('corrupt_media', 'detail');
+    expect(toDetectorError(original)).toBe(original);
+    expect(original.message).toBe(`${ERRORS.corrupt_media.message} detail`);
+  });
+});

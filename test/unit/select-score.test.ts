@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { selectFaces } from '../../src/faces/select';
+import type { DetectedFace } from '../../src/faces/types';
+import { faceResults, imageScore, roundScore } from '../../src/score/aggregate';
+
+const face = (x: number, size: number, score = 0.9): DetectedFace => ({ x, y: 10, width: size, height: size, score, keypoints: [] });
+
+describe('face selection', () => {
+  it('keeps the most prominent faces first, at most maxFaces', () => {
+    const picked = selectFaces([face(0, 50), face(100, 200), face(300, 120), face(500, 90)], { maxFaces: 3, minFaceSize: 20 });
+    expect(picked.map((f) => f.width)).toEqual([200, 120, 90]);
+  });
+
+  it('weighs area by confidence and drops faces below the minimum size', () => {
+    const picked = selectFaces([face(0, 100, 0.55), face(200, 90, 0.99), face(400, 12)], { maxFaces: 5, minFaceSize: 20 });
+    expect(picked.map((f) => f.width)).toEqual([90, 100]);
+  });
+});
+
+describe('scoring', () => {
+  it('is the maximum over faces, and 0 without faces', () => {
+    const box = { x: 0, y: 0, width: 10, height: 10 };
+    expect(imageScore([])).toBe(0);
+    expect(imageScore([{ box, deepfake: 0.2, uncertain: [] }, { box, deepfake: 0.91234, uncertain: [] }])).toBe(0.912);
+  });
+
+  it('clamps and rounds scores to [0, 1] with 3 decimals', () => {
+    expect([roundScore(-0.1), roundScore(1.7), roundScore(0.12345)]).toEqual([0, 1, 0.123]);
+  });
+
+  it('gives boxes as fractions of the image size, clamped, with uncertainty only when present', () => {
+    const results = faceResults(
+      [
+        { box: { x: 100, y: 50, width: 200, height: 100 }, deepfake: 0.5, uncertain: [] },
+        { box: { x: -10, y: 150, width: 50, height: 80 }, deepfake: 0.25, uncertain: ['small'] },
+      ],
+      400,
+      200,
+    );
+    expect(results).toEqual([
+      { x1: 0.25, y1: 0.25, x2: 0.75, y2: 0.75, deepfake: 0.5 },
+      { x1: 0, y1: 0.75, x2: 0.1, y2: 1, deepfake: 0.25, uncertain: ['small'] },
+    ]);
+  });
+});

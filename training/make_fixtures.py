@@ -1,0 +1,62 @@
+"""Makes the committed test fixtures, all public domain or made here.
+
+  /usr/bin/python3 training/make_fixtures.py            # step 1: photos
+  node training/harvest/harvest.mjs --dir test/fixtures --out /tmp/fixture-faces.jsonl
+  /usr/bin/python3 training/make_fixtures.py --faces /tmp/fixture-faces.jsonl   # step 2: the pseudo-fake
+
+- astronaut.jpg: NASA's portrait of Eileen Collins (public domain), as
+  shipped by Debian's python3-skimage, re-encoded as JPEG.
+- no-face.png: a synthetic scene drawn here.
+- astronaut-sbi.jpg: astronaut.jpg self-blended by our own SBI code, with the
+  keypoints the app's face detector found, and a fixed seed.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sbi.blend import self_blend  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parents[1] / "test" / "fixtures"
+ASTRONAUT = Path("/usr/lib/python3/dist-packages/skimage/data/astronaut.png")
+
+
+def write_jpeg(path: Path, rgb: np.ndarray, quality: int = 90) -> None:
+    cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+
+
+def no_face_scene(width: int = 480, height: int = 320) -> np.ndarray:
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    sky = np.stack([120 + 80 * y / height, 170 + 50 * y / height, 235 - 20 * y / height], -1)
+    image = sky.astype(np.uint8)
+    cv2.rectangle(image, (0, int(height * 0.65)), (width, height), (70, 140, 60), -1)
+    cv2.circle(image, (int(width * 0.8), int(height * 0.2)), 30, (250, 220, 90), -1)
+    cv2.rectangle(image, (60, 150), (180, 240), (150, 90, 60), -1)
+    cv2.fillConvexPoly(image, np.array([[50, 150], [190, 150], [120, 100]], np.int32), (120, 40, 40))
+    return image
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--faces", type=Path, help="harvest JSONL of test/fixtures, for the self-blended fixture")
+    args = parser.parse_args()
+    astronaut = cv2.cvtColor(cv2.imread(str(ASTRONAUT), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    if not args.faces:
+        write_jpeg(FIXTURES / "astronaut.jpg", astronaut)
+        cv2.imwrite(str(FIXTURES / "no-face.png"), cv2.cvtColor(no_face_scene(), cv2.COLOR_RGB2BGR))
+        return 0
+    rows = {json.loads(line)["file"]: json.loads(line) for line in args.faces.read_text().splitlines()}
+    face = rows["astronaut.jpg"]["faces"][0]
+    keypoints = np.array([[p["x"], p["y"]] for p in face["keypoints"]], np.float32)
+    photo = cv2.cvtColor(cv2.imread(str(FIXTURES / "astronaut.jpg")), cv2.COLOR_BGR2RGB)
+    blended, _ = self_blend(photo, keypoints, np.random.default_rng(4))
+    write_jpeg(FIXTURES / "astronaut-sbi.jpg", blended)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

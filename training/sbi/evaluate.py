@@ -1,0 +1,168 @@
+"""Measures a shipped ONNX model: held-out pseudo-fakes, real deepfakes, hard real faces, stability.
+
+  cd training && /usr/bin/python3 -m sbi.evaluate --model ../models/deepfake.onnx \
+      --utk-harvest ~/.cache/deepfake-check/faces-utk.jsonl --utk ../../shared/data/faces-utk \
+      --dfdc-harvest ~/.cache/deepfake-check --dfdc ../../shared/data/dfdc-dev --out ../models/metrics.json
+
+Crops are cut with the app's crop rule from the app's own face boxes
+(training/harvest); scores come from onnxruntime-node running the ONNX file
+(training/score_onnx.mjs). dfdc-dev images where the app finds no face score
+0, as in the app. dfdc-dev is used for evaluation only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .blend import jpeg
+from .crop import CLASSIFIER_INPUT_SIZE
+from .data import FaceRecord, crop, load_harvest, make_sample, read_rgb, split_of
+from .metrics import roc_auc
+
+REPO = Path(__file__).resolve().parents[2]
+THRESHOLD = 0.5
+
+
+def utk_age(record: FaceRecord) -> int | None:
+    try:
+        return int(record.file.name.split("_")[0])
+    except ValueError:
+        return None
+
+
+def low_light(image: np.ndarray) -> np.ndarray:
+    dark = (image.astype(np.float32) / 255.0) ** 1.6 * 0.45 * 255
+    noisy = dark + np.random.default_rng(0).normal(0, 3, image.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def half_size(image: np.ndarray, record: FaceRecord) -> np.ndarray:
+    small = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    box = {k: v / 2 for k, v in record.box.items() if k in ("x", "y", "width", "height")}
+    return crop(small, box)
+
+
+class CropSet:
+    """Crops in groups, with labels; scored in one pass."""
+
+    def __init__(self):
+        self.crops: list[np.ndarray] = []
+        self.groups: dict[str, tuple[int, int, list[int]]] = {}
+
+    def add(self, name: str, crops: list[np.ndarray], labels: list[int]) -> None:
+        start = len(self.crops)
+        self.crops.extend(crops)
+        self.groups[name] = (start, len(self.crops), labels)
+
+    def score(self, model: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        with tempfile.TemporaryDirectory() as folder:
+            crops_path, scores_path = Path(folder) / "crops.u8", Path(folder) / "scores.f32"
+            np.stack(self.crops).astype(np.uint8).tofile(crops_path)
+            subprocess.run(
+                ["node", str(REPO / "training" / "score_onnx.mjs"), "--model", str(model), "--crops", str(crops_path),
+                 "--size", str(CLASSIFIER_INPUT_SIZE), "--out", str(scores_path)],
+                check=True,
+            )
+            scores = np.fromfile(scores_path, dtype=np.float32)
+        return {name: (scores[a:b], np.array(labels)) for name, (a, b, labels) in self.groups.items()}
+
+
+def rates(scores: np.ndarray, labels: np.ndarray) -> dict:
+    predicted = scores >= THRESHOLD
+    real, fake = labels == 0, labels == 1
+    out = {"count": int(len(labels)), "accuracy": float((predicted == fake).mean())}
+    if real.any():
+        out["false_positive_rate"] = float(predicted[real].mean())
+    if fake.any():
+        out["false_negative_rate"] = float((~predicted[fake]).mean())
+    if real.any() and fake.any():
+        out["auc"] = roc_auc(labels, scores)
+    out["mean_score"] = float(scores.mean())
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--utk-harvest", type=Path, required=True)
+    parser.add_argument("--utk", type=Path, required=True)
+    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
+    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+    parser.add_argument("--limit", type=int, default=0, help="test faces to use (0: all)")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+
+    records, _ = load_harvest(args.utk_harvest, args.utk)
+    test = [r for r in records if split_of(r.file.name) == "test"]
+    if args.limit:
+        test = test[: args.limit]
+    images = [read_rgb(r.file) for r in test]
+    sets = CropSet()
+    clean_real = [crop(image, r.box) for image, r in zip(images, test)]
+    sets.add("real_test", clean_real, [0] * len(test))
+    sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
+    sets.add("real_jpeg_q20", [crop(jpeg(image, 20), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_blur_sigma2", [crop(cv2.GaussianBlur(image, (0, 0), 2), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_low_light", [crop(low_light(image), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))
+    ages = [utk_age(r) for r in test]
+
+    dfdc_faceless = {0: 0, 1: 0}
+    if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
+        for label, name in ((0, "real"), (1, "fake")):
+            faces, faceless = load_harvest(args.dfdc_harvest / f"dfdc-{name}.jsonl", args.dfdc / name)
+            dfdc_faceless[label] = faceless
+            sets.add(f"dfdc_{name}", [crop(read_rgb(r.file), r.box) for r in faces], [label] * len(faces))
+    else:
+        print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
+
+    scored = sets.score(args.model)
+    report: dict = {"model": str(args.model), "threshold": THRESHOLD, "test_faces": len(test)}
+    real = scored["real_test"][0]
+    report["sbi_heldout"] = rates(np.concatenate([real, scored["sbi_test"][0]]), np.array([0] * len(real) + [1] * len(real)))
+    report["sbi_heldout_degraded"] = rates(
+        np.concatenate([scored["real_test_degraded"][0], scored["sbi_test_degraded"][0]]), np.array([0] * len(real) + [1] * len(real))
+    )
+    report["real_faces"] = rates(real, np.zeros(len(real)))
+    for name in ("real_jpeg_q20", "real_blur_sigma2", "real_low_light"):
+        report[name] = rates(scored[name][0], np.zeros(len(real)))
+    for group, keep in (("real_children_under_13", lambda a: a is not None and a < 13), ("real_elderly_60_plus", lambda a: a is not None and a >= 60)):
+        mask = np.array([keep(a) for a in ages])
+        if mask.any():
+            report[group] = rates(real[mask], np.zeros(mask.sum()))
+    for name in ("real_jpeg_q40", "real_half_size"):
+        moved = scored[name][0]
+        report[f"stability_{name.removeprefix('real_')}"] = {
+            "mean_abs_change": float(np.abs(moved - real).mean()),
+            "p95_abs_change": float(np.percentile(np.abs(moved - real), 95)),
+            "flipped_to_fake": float(((real < THRESHOLD) & (moved >= THRESHOLD)).mean()),
+            "flipped_to_real": float(((real >= THRESHOLD) & (moved < THRESHOLD)).mean()),
+        }
+    if "dfdc_real" in scored:
+        # Images where the app finds no face score 0, exactly as the app answers them.
+        scores = np.concatenate([scored["dfdc_real"][0], np.zeros(dfdc_faceless[0]), scored["dfdc_fake"][0], np.zeros(dfdc_faceless[1])])
+        labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0]) + dfdc_faceless[0]), np.ones(len(scored["dfdc_fake"][0]) + dfdc_faceless[1])])
+        report["dfdc_dev"] = rates(scores, labels) | {"no_face_real": dfdc_faceless[0], "no_face_fake": dfdc_faceless[1]}
+        with_faces = np.concatenate([scored["dfdc_real"][0], scored["dfdc_fake"][0]])
+        face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
+        report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
+
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

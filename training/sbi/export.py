@@ -1,0 +1,113 @@
+"""Calibrates a trained network and ships it as ONNX (fp32 for checks, int8 for the app).
+
+  cd training && /usr/bin/python3 -m sbi.export --run ~/.cache/deepfake-check/run-v1 \
+      --harvest ~/.cache/deepfake-check/faces-utk.jsonl --images ../../shared/data/faces-utk --models ../models
+
+Calibration: Platt scaling, sigmoid(a * logit + b), fitted on the validation
+split's real photos and their pseudo-fakes, so that 0.5 separates them with
+balanced errors. The fitted a and b are built into the exported graph.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch.utils.data import DataLoader
+
+from .crop import CLASSIFIER_INPUT_SIZE
+from .data import load_harvest, split_of
+from .model import CalibratedNet, DeepfakeNet
+from .quantize import quantize_weights
+from .train import SelfBlendedFaces, predict
+
+OPSET = 13
+
+
+def fit_platt(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    a = torch.ones(1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    x, y = torch.from_numpy(logits).float(), torch.from_numpy(labels).float()
+    optimizer = torch.optim.LBFGS([a, b], max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(a * x + b, y)
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    return float(a.item()), float(b.item())
+
+
+def export_onnx(model: torch.nn.Module, path: Path) -> None:
+    model.eval()
+    example = torch.zeros(1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE)
+    torch.onnx.export(
+        model, example, str(path), opset_version=OPSET, input_names=["pixels"], output_names=["deepfake"],
+        dynamic_axes={"pixels": {0: "faces"}, "deepfake": {0: "faces"}}, do_constant_folding=True,
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", type=Path, required=True, help="training run folder with model.pt (or checkpoint.pt)")
+    parser.add_argument("--harvest", type=Path, required=True)
+    parser.add_argument("--images", type=Path, required=True)
+    parser.add_argument("--models", type=Path, required=True, help="where deepfake.onnx and deepfake.json go")
+    parser.add_argument("--fp32", type=Path, help="where the fp32 ONNX goes (default: the run folder)")
+    parser.add_argument("--val-limit", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(2)
+
+    net = DeepfakeNet()
+    weights = args.run / "model.pt"
+    state = torch.load(weights) if weights.exists() else torch.load(args.run / "checkpoint.pt")["model"]
+    net.load_state_dict(state)
+    net.eval()
+
+    records, _ = load_harvest(args.harvest, args.images)
+    val = [r for r in records if split_of(r.file.name) == "val"]
+    if args.val_limit:
+        val = val[: args.val_limit]
+    loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=1)
+    logits, labels = predict(net, loader)
+    scale, bias = fit_platt(logits, labels)
+    print(f"calibration on {len(labels)} validation samples: scale {scale:.4f}, bias {bias:.4f}", file=sys.stderr)
+
+    calibrated = CalibratedNet(net, scale, bias)
+    fp32_path = args.fp32 or args.run / "deepfake-fp32.onnx"
+    export_onnx(calibrated, fp32_path)
+    int8 = quantize_weights(onnx.load(str(fp32_path)))
+    args.models.mkdir(parents=True, exist_ok=True)
+    int8_path = args.models / "deepfake.onnx"
+    onnx.save(int8, str(int8_path))
+    data = int8_path.read_bytes()
+    manifest = {
+        "name": "deepfake",
+        "version": datetime.date.today().strftime("%Y.%m.%d") + "-" + hashlib.sha256(data).hexdigest()[:8],
+        "file": "deepfake.onnx",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "architecture": "MobileNetV3-small (from scratch), 1 output",
+        "input": {"name": "pixels", "shape": ["faces", 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE], "values": "RGB, 0..255, float32"},
+        "output": {"name": "deepfake", "shape": ["faces", 1], "values": "calibrated probability that the face was swapped or modified"},
+        "threshold": 0.5,
+        "calibration": {"scale": scale, "bias": bias, "samples": int(len(labels))},
+        "quantization": "int8 weights per output channel (QDQ DequantizeLinear), float32 activations",
+        "opset": OPSET,
+    }
+    (args.models / "deepfake.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {int8_path} ({len(data) / 1e6:.2f} MB) and {fp32_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

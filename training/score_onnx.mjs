@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * Scores raw face crops with an ONNX model in onnxruntime-node (the same
+ * graph the app runs in onnxruntime-web).
+ *
+ *   node training/score_onnx.mjs --model models/deepfake.onnx --crops crops.u8 --size 160 --out scores.f32
+ *
+ * crops: N x size x size x 3 RGB bytes; out: N float32 scores (little-endian).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+
+const { values } = parseArgs({
+  options: { model: { type: 'string' }, crops: { type: 'string' }, size: { type: 'string', default: '160' }, out: { type: 'string' }, batch: { type: 'string', default: '32' } },
+});
+if (!values.model || !values.crops || !values.out) {
+  console.error('usage: score_onnx.mjs --model M.onnx --crops C.u8 --size 160 --out S.f32');
+  process.exit(2);
+}
+const size = Number(values.size);
+const plane = size * size;
+const crops = readFileSync(values.crops);
+const count = crops.length / (plane * 3);
+if (!Number.isInteger(count)) throw new Error(`${values.crops} is not a whole number of ${size}x${size} RGB crops`);
+
+const session = await ort.InferenceSession.create(values.model, { intraOpNumThreads: 2 });
+const scores = new Float32Array(count);
+const batch = Number(values.batch);
+for (let start = 0; start < count; start += batch) {
+  const n = Math.min(batch, count - start);
+  const input = new Float32Array(n * 3 * plane);
+  for (let k = 0; k < n; k++) {
+    const base = (start + k) * plane * 3;
+    for (let i = 0; i < plane; i++) {
+      for (let c = 0; c < 3; c++) input[k * 3 * plane + c * plane + i] = crops[base + i * 3 + c];
+    }
+  }
+  const output = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, [n, 3, size, size]) });
+  scores.set(output[session.outputNames[0]].data, start);
+}
+writeFileSync(values.out, Buffer.from(scores.buffer));
+console.error(`scored ${count} crops with ${values.model}`);

@@ -1,0 +1,66 @@
+"""End-to-end smoke test of the training pipeline on a few real photos.
+
+Harvest faces with the app's detector, train a few steps, calibrate and
+export fp32 + int8 ONNX, then load both with onnxruntime-node and check they
+agree. Skips where ../shared (the training photos) is absent.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+UTK = REPO.parent / "shared" / "data" / "faces-utk"
+
+pytestmark = pytest.mark.skipif(not UTK.is_dir(), reason=f"training photos not found at {UTK} (../shared is absent): smoke test skipped")
+
+
+def run(*args, cwd=REPO):
+    subprocess.run([str(a) for a in args], cwd=cwd, check=True, env={**os.environ, "VITE_CONFIG_NATIVE_IGNORE_WARNING": "true"})
+
+
+def test_harvest_train_export_and_onnx_agreement(tmp_path):
+    harvest = tmp_path / "faces.jsonl"
+    run("node", "training/harvest/harvest.mjs", "--dir", UTK, "--out", harvest, "--limit", "400")
+    rows = [json.loads(line) for line in harvest.read_text().splitlines()]
+    assert len(rows) == 400
+    assert sum(bool(row.get("faces")) for row in rows) > 380, "the app's detector finds faces in nearly all training photos"
+
+    python = sys.executable
+    training = REPO / "training"
+    run_dir, models = tmp_path / "run", tmp_path / "models"
+    run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
+        "--limit", "64", "--val-limit", "8", "--checkpoint-every", "2", "--workers", "0", cwd=training)
+    assert (run_dir / "checkpoint.pt").exists() and (run_dir / "model.pt").exists()
+    metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in metrics] == [2, 4]
+
+    # Resuming a finished run is a no-op that keeps the checkpoint.
+    run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
+        "--limit", "64", "--val-limit", "8", "--workers", "0", cwd=training)
+
+    run(python, "-m", "sbi.export", "--run", run_dir, "--harvest", harvest, "--images", UTK, "--models", models, "--val-limit", "16", cwd=training)
+    manifest = json.loads((models / "deepfake.json").read_text())
+    int8 = models / "deepfake.onnx"
+    assert manifest["bytes"] == int8.stat().st_size < 5_000_000
+    model = onnx.load(str(int8))
+    assert model.opset_import[0].version >= 13
+    assert any(node.op_type == "DequantizeLinear" for node in model.graph.node)
+    assert model.graph.input[0].type.tensor_type.shape.dim[0].dim_param, "batch dimension is dynamic"
+
+    crops = np.random.default_rng(0).integers(0, 256, size=(6, 160, 160, 3), dtype=np.uint8)
+    crops_path = tmp_path / "crops.u8"
+    crops.tofile(crops_path)
+    scores = {}
+    for name, path in (("int8", int8), ("fp32", run_dir / "deepfake-fp32.onnx")):
+        out = tmp_path / f"{name}.f32"
+        run("node", "training/score_onnx.mjs", "--model", path, "--crops", crops_path, "--size", "160", "--out", out)
+        scores[name] = np.fromfile(out, dtype=np.float32)
+    assert scores["int8"].shape == (6,)
+    assert np.all((scores["int8"] >= 0) & (scores["int8"] <= 1))
+    assert np.abs(scores["int8"] - scores["fp32"]).max() < 0.05
