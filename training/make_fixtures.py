@@ -6,6 +6,8 @@
 
 - astronaut.jpg: NASA's portrait of Eileen Collins (public domain), as
   shipped by Debian's python3-skimage, re-encoded as JPEG.
+- astronaut-exif-rotated.jpg: the portrait stored turned 90 degrees
+  counter-clockwise with EXIF Orientation 6, so it displays upright.
 - no-face.png: a synthetic scene drawn here.
 - astronaut-sbi.jpg: astronaut.jpg self-blended by our own SBI code, with the
   keypoints the app's face detector found, and a fixed seed.
@@ -29,6 +31,17 @@ def write_jpeg(path: Path, rgb: np.ndarray, quality: int = 90) -> None:
     cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
 
 
+def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
+    """Inserts a minimal EXIF APP1 segment (big-endian TIFF, one IFD0 entry: Orientation) after SOI."""
+    tiff = b"MM\x00\x2a" + (8).to_bytes(4, "big")
+    tiff += (1).to_bytes(2, "big") + (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big") + (1).to_bytes(4, "big")
+    tiff += orientation.to_bytes(2, "big") + b"\x00\x00" + (0).to_bytes(4, "big")
+    payload = b"Exif\x00\x00" + tiff
+    segment = b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
+    assert jpeg[:2] == b"\xff\xd8"
+    return jpeg[:2] + segment + jpeg[2:]
+
+
 def no_face_scene(width: int = 480, height: int = 320) -> np.ndarray:
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     sky = np.stack([120 + 80 * y / height, 170 + 50 * y / height, 235 - 20 * y / height], -1)
@@ -47,6 +60,10 @@ def main() -> int:
     astronaut = cv2.cvtColor(cv2.imread(str(ASTRONAUT), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     if not args.faces:
         write_jpeg(FIXTURES / "astronaut.jpg", astronaut)
+        stored = cv2.rotate(astronaut, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(stored, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
+        assert ok
+        (FIXTURES / "astronaut-exif-rotated.jpg").write_bytes(with_exif_orientation(encoded.tobytes(), 6))
         cv2.imwrite(str(FIXTURES / "no-face.png"), cv2.cvtColor(no_face_scene(), cv2.COLOR_RGB2BGR))
         return 0
     rows = {json.loads(line)["file"]: json.loads(line) for line in args.faces.read_text().splitlines()}

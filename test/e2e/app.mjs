@@ -34,6 +34,12 @@ export async function openApp({ path = '/' } = {}) {
   };
 }
 
+/** True for requests that stay on the page's origin: its own URLs, its blob: URLs and inline data: URLs. */
+export function isOwnOrigin(url, origin) {
+  if (url.startsWith('data:')) return true;
+  return new URL(url).origin === origin;
+}
+
 /** Runs detector.check in the page on a File made from `bytes`. */
 export function checkFile(page, bytes, name, type = '') {
   return page.evaluate(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { checkFile, openApp } from './app.mjs';
+import { checkFile, isOwnOrigin, openApp } from './app.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const astronaut = fixture('astronaut.jpg');
@@ -31,6 +31,32 @@ describe('image checks in the built app', () => {
     assert.ok(face.x2 - face.x1 > 0.12 && face.x2 - face.x1 < 0.3, JSON.stringify(face));
     assert.ok(face.deepfake >= 0 && face.deepfake <= 1);
     assert.equal(response.type.deepfake, face.deepfake);
+  });
+
+  it('respects EXIF orientation: a portrait stored sideways is checked upright', async () => {
+    const upright = await checkFile(app.page, astronaut, 'astronaut.jpg');
+    const rotated = await checkFile(app.page, fixture('astronaut-exif-rotated.jpg'), 'astronaut-exif-rotated.jpg');
+    assert.equal(rotated.faces.length, 1, JSON.stringify(rotated));
+    for (const key of ['x1', 'y1', 'x2', 'y2']) {
+      assert.ok(Math.abs(rotated.faces[0][key] - upright.faces[0][key]) < 0.02, `${key}: ${rotated.faces[0][key]} vs ${upright.faces[0][key]}`);
+    }
+  });
+
+  it('checks ImageBitmap and HTMLImageElement media as well as files', async () => {
+    const [bitmap, element] = await app.page.evaluate(async (base64) => {
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
+      const fromBitmap = await window.deepfakeDetector.check({ media: await createImageBitmap(blob) });
+      const image = new Image();
+      image.src = URL.createObjectURL(blob);
+      await image.decode();
+      const fromElement = await window.deepfakeDetector.check({ media: image });
+      return [fromBitmap, fromElement];
+    }, astronaut.toString('base64'));
+    for (const response of [bitmap, element]) {
+      assert.equal(response.status, 'success', JSON.stringify(response));
+      assert.equal(response.faces.length, 1);
+      assert.equal(response.media.uri, null, 'neither a bitmap nor a blob: URL is reported as the uri');
+    }
   });
 
   it('answers 0 and no faces for a picture without a face', async () => {
@@ -85,7 +111,7 @@ describe('image checks in the built app', () => {
   });
 
   it('never sent a request beyond the page\'s own origin, nor the media bytes anywhere', () => {
-    const foreign = app.requests.filter((request) => !request.url.startsWith(app.origin));
+    const foreign = app.requests.filter((request) => !isOwnOrigin(request.url, app.origin));
     assert.deepEqual(foreign.map((request) => request.url), []);
     const uploads = app.requests.filter((request) => request.body && request.body.length > 0);
     assert.deepEqual(uploads.map((request) => request.url), []);

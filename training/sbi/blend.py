@@ -113,18 +113,19 @@ def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1])."""
-    base = image.astype(np.float32)
-    source, target = base.copy(), base.copy()
-    # One side gets the colour change, one the texture change (either may get both).
-    if rng.random() < 0.5:
-        source = colour_shift(source, rng)
-    else:
-        target = colour_shift(target, rng)
-    if rng.random() < 0.5:
-        source = frequency_shift(source, rng)
-    else:
-        target = frequency_shift(target, rng)
+    """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
+
+    Only the source (the face pasted in) is transformed: outside the mask the
+    pseudo-fake is the untouched photo, as around a real swapped face. Were the
+    target (the whole photo) blurred or recoloured instead, a globally blurred
+    or tinted photo would itself look fake, and compressed real video would be
+    flagged.
+    """
+    target = image.astype(np.float32)
+    source = target.copy()
+    transforms = [colour_shift, frequency_shift]
+    for index in rng.permutation(2)[: rng.integers(1, 3)]:
+        source = transforms[index](source, rng)
     source = geometric_shift(source, rng)
     mask = blend_mask(image.shape[:2], keypoints, rng)
     return blend(source, target, mask), mask
