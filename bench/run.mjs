@@ -5,13 +5,16 @@
  *  - cold start: page load until the detector is ready, and the first check;
  *  - warm checks: median and p90 per stage over --runs checks of each image.
  * Writes bench/results/<date>.json and .md with the machine's details.
+ *
+ *   npm run bench                         # WASM, 1 thread
+ *   npm run bench -- --threads 2 --runs 40
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, openApp } from '../test/e2e/app.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '25' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '25' }, threads: { type: 'string', default: '1' } } });
 const runs = Number(values.runs);
 const images = [
   { name: 'astronaut.jpg (512x512, 1 face)', file: 'test/fixtures/astronaut.jpg' },
@@ -24,7 +27,7 @@ const quantile = (values, q) => {
 };
 
 const navigationStarted = performance.now();
-const app = await openApp();
+const app = await openApp({ path: `/?threads=${Number(values.threads)}` });
 await app.page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
 const readyMs = performance.now() - navigationStarted;
 const first = await checkFile(app.page, readFileSync(images[0].file), 'astronaut.jpg');
@@ -34,6 +37,7 @@ const environment = await app.page.evaluate(() => ({
   crossOriginIsolated,
   hardwareConcurrency: navigator.hardwareConcurrency,
   backend: window.deepfakeDetector.model.backend,
+  threads: window.deepfakeDetector.threads,
   model: window.deepfakeDetector.model.version,
 }));
 
@@ -71,7 +75,7 @@ const lines = [
   `# Benchmark ${report.date}`,
   '',
   `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, ${report.machine.platform}.`,
-  `Browser: ${environment.userAgent}; backend ${environment.backend}; crossOriginIsolated ${environment.crossOriginIsolated}; model ${environment.model}.`,
+  `Browser: ${environment.userAgent}; backend ${environment.backend} with ${environment.threads} thread(s); crossOriginIsolated ${environment.crossOriginIsolated}; model ${environment.model}.`,
   '',
   `Cold start: detector ready ${ms(readyMs)} ms after navigation; first check answered at ${ms(firstCheckMs)} ms.`,
   '',

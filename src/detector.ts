@@ -32,6 +32,8 @@ export interface DetectorOptions extends ClassifierOptions, Partial<FaceSelectio
 export interface Detector {
   check(request: CheckRequest, options?: CheckOptions): Promise<CheckResponse>;
   readonly model: ModelInfo;
+  /** WASM threads the classifier runs with. */
+  readonly threads: number;
   close(): void;
 }
 
@@ -116,6 +118,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   let queue: Promise<unknown> = Promise.resolve();
   return {
     model,
+    threads: loaded instanceof DetectorError ? 0 : loaded.classifier.threads,
     check(request, checkOptions) {
       const invalid = validateRequest(request, checkOptions);
       if (invalid) return Promise.resolve(failure(invalid));

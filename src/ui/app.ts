@@ -1,5 +1,5 @@
 /** The demo page: every check goes through the public API only. */
-import { createDetector, type CheckRequest, type CheckResponse } from '../index';
+import { createDetector, type CheckRequest, type CheckResponse, type DetectorOptions } from '../index';
 import { verdict } from './verdict';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -13,10 +13,19 @@ function setStatus(text: string, isError = false) {
   status.classList.toggle('error', isError);
 }
 
+/** `?threads=2&webgpu=0` tune the runtime, for benchmarks and debugging. */
+function runtimeOptionsFromQuery(query: URLSearchParams): DetectorOptions {
+  const threads = Number(query.get('threads'));
+  return {
+    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
+    ...(query.get('webgpu') === '0' ? { webgpu: false } : {}),
+  };
+}
+
 const loadStarted = performance.now();
-const detector = await createDetector();
+const detector = await createDetector(runtimeOptionsFromQuery(new URLSearchParams(location.search)));
 const loadMs = performance.now() - loadStarted;
-$('engine').textContent = `Model ${detector.model.version} on ${detector.model.backend.toUpperCase()}, loaded in ${Math.round(loadMs)} ms.`;
+$('engine').textContent = `Model ${detector.model.version} on ${detector.model.backend.toUpperCase()} (${detector.threads} thread${detector.threads === 1 ? '' : 's'}), loaded in ${Math.round(loadMs)} ms.`;
 setStatus('Ready. Choose an image.');
 
 async function show(request: CheckRequest, preview: Blob | string) {

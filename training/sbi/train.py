@@ -4,7 +4,9 @@
       --images ../../shared/data/faces-utk --out ~/.cache/deepfake-check/run --steps 3000
 
 Resumable: rerun the same command and it continues from the last checkpoint
-in --out. Deterministic for a seed (up to PyTorch's CPU kernels).
+in --out. `--init OTHER_RUN/model.pt` starts a new run (own schedule) from a
+finished one, to train longer. Deterministic for a seed (up to PyTorch's CPU
+kernels).
 """
 from __future__ import annotations
 
@@ -64,6 +66,7 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only this many training faces (smoke tests)")
     parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
     parser.add_argument("--checkpoint-every", type=int, default=250)
+    parser.add_argument("--init", type=Path, help="start from these weights (a model.pt), with a fresh schedule: continued training")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -77,6 +80,9 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     model = DeepfakeNet()
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+        print(f"initialised from {args.init}", file=sys.stderr)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
     step, epoch = 0, 0

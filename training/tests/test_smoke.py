@@ -44,6 +44,12 @@ def test_harvest_train_export_and_onnx_agreement(tmp_path):
     run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
         "--limit", "64", "--val-limit", "8", "--workers", "0", cwd=training)
 
+    # Continued training starts a new run from the finished one's weights.
+    continued = tmp_path / "continued"
+    run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", continued, "--steps", "2", "--batch", "8",
+        "--limit", "64", "--val-limit", "8", "--workers", "0", "--init", run_dir / "model.pt", cwd=training)
+    assert (continued / "model.pt").exists()
+
     run(python, "-m", "sbi.export", "--run", run_dir, "--harvest", harvest, "--images", UTK, "--models", models, "--val-limit", "16", cwd=training)
     manifest = json.loads((models / "deepfake.json").read_text())
     int8 = models / "deepfake.onnx"

@@ -1,0 +1,48 @@
+"""Prints the model card's metric tables from models/metrics.json (written by sbi.evaluate).
+
+  cd training && /usr/bin/python3 -m sbi.card ../models/metrics.json
+"""
+import json
+import sys
+from pathlib import Path
+
+
+def pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def num(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def main() -> None:
+    report = json.loads(Path(sys.argv[1]).read_text())
+    print("| set | count | AUC | accuracy | false positives | false negatives | mean score |")
+    print("|---|---|---|---|---|---|---|")
+    rows = [
+        ("dfdc_dev", "dfdc-dev, real deepfakes (no face → 0)"),
+        ("dfdc_dev_faces_found", "dfdc-dev, images with a face found"),
+        ("sbi_heldout", "held-out UTK: real vs self-blended"),
+        ("sbi_heldout_degraded", "same, with JPEG/blur/noise/downscale damage"),
+        ("real_faces", "held-out real faces"),
+        ("real_jpeg_q20", "real, JPEG quality 20"),
+        ("real_blur_sigma2", "real, Gaussian blur σ=2"),
+        ("real_low_light", "real, low light (dark + noise)"),
+        ("real_children_under_13", "real, children under 13"),
+        ("real_elderly_60_plus", "real, aged 60+"),
+    ]
+    for key, label in rows:
+        r = report.get(key)
+        if r:
+            print(f"| {label} | {r['count']} | {num(r.get('auc'))} | {pct(r.get('accuracy'))} | {pct(r.get('false_positive_rate'))} | {pct(r.get('false_negative_rate'))} | {num(r.get('mean_score'))} |")
+    print()
+    print("| real photo after | mean score change | 95th percentile change | flipped real → fake | flipped fake → real |")
+    print("|---|---|---|---|---|")
+    for key, label in (("stability_jpeg_q40", "JPEG quality 40"), ("stability_half_size", "50% downscale")):
+        r = report.get(key)
+        if r:
+            print(f"| {label} | {num(r['mean_abs_change'])} | {num(r['p95_abs_change'])} | {pct(r['flipped_to_fake'])} | {pct(r['flipped_to_real'])} |")
+
+
+if __name__ == "__main__":
+    main()
