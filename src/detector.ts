@@ -1,28 +1,53 @@
 /**
  * The public API: createDetector() loads the face detector and the
  * classifier once; check() runs decode → faces → crop → classify → score →
- * respond on one image and always resolves to a response object.
+ * respond on an image, or on sampled frames of a video, and always resolves
+ * to a response object.
  */
 import { createClassifier, type Classifier, type ClassifierOptions } from './classify/classifier';
 import { CLASSIFIER_INPUT_SIZE } from './crop/geometry';
 import { cropFace } from './crop/pixels';
 import { uncertainty } from './crop/quality';
-import { decodeImage, type ImageInput } from './decode/image';
+import { decodeImage, withDetectionCopy, type DecodedImage, type ImageInput } from './decode/image';
 import { DEFAULT_LIMITS, type MediaLimits } from './decode/limits';
+import { HEADER_BYTES, sniffVideoContainer } from './decode/sniff';
 import { fetchMedia, parseMediaUrl } from './decode/url';
+import { openVideo, type VideoInput } from './decode/video';
 import { createFaceFinder, type FaceFinder } from './faces/detector';
 import { DEFAULT_FACE_SELECTION, selectFaces, type FaceSelection } from './faces/select';
 import { DetectorError, toDetectorError } from './respond/errors';
-import { failure, imageSuccess } from './respond/response';
-import type { CheckResponse, ModelInfo, Timings } from './respond/types';
-import { faceResults, imageScore } from './score/aggregate';
+import { failure, imageSuccess, videoSuccess, type AnalysedFrame } from './respond/response';
+import type { CheckResponse, ModelInfo, Timings, VideoResponse } from './respond/types';
+import { faceResults, imageScore, type ScoredFace } from './score/aggregate';
+import { DEFAULT_VIDEO_SAMPLING, samplePositions, videoSummary } from './score/video';
 import modelManifest from '../models/deepfake.json';
 
-export type CheckRequest = { media: ImageInput; url?: undefined } | { url: string; media?: undefined };
+export type CheckRequest = { media: ImageInput | HTMLVideoElement; url?: undefined } | { url: string; media?: undefined };
 
 export interface CheckOptions {
   /** Comma-separated model names, as in the hosted API; only "deepfake" exists. */
   models?: string;
+}
+
+export interface VideoProgress {
+  /** Frames analysed so far, and how many will be. */
+  done: number;
+  total: number;
+  elapsedMs: number;
+  /** Estimated from the pace so far. */
+  remainingMs: number;
+  /** The frame just analysed. */
+  frame: AnalysedFrame;
+}
+
+export interface VideoCheckOptions extends CheckOptions {
+  /** Seconds between sampled frames (default 1). */
+  interval?: number;
+  /** Most frames analysed (default 300); longer videos are sampled more sparsely. */
+  maxFrames?: number;
+  onProgress?: (progress: VideoProgress) => void;
+  /** Aborting stops the check at once; it then answers a `cancelled` failure (code 41). */
+  signal?: AbortSignal;
 }
 
 export interface DetectorOptions extends ClassifierOptions, Partial<FaceSelection> {
@@ -30,7 +55,10 @@ export interface DetectorOptions extends ClassifierOptions, Partial<FaceSelectio
 }
 
 export interface Detector {
+  /** Checks an image, or a video with the default sampling. */
   check(request: CheckRequest, options?: CheckOptions): Promise<CheckResponse>;
+  /** Checks a video (file, element or URL), with sampling, progress and cancellation. */
+  checkVideo(request: CheckRequest, options?: VideoCheckOptions): Promise<VideoResponse>;
   readonly model: ModelInfo;
   /** WASM threads the classifier runs with. */
   readonly threads: number;
@@ -43,7 +71,7 @@ interface Stages {
 }
 
 /** Checks the request's arguments; returns the error to answer with, if any. */
-export function validateRequest(request: unknown, options: CheckOptions | undefined): DetectorError | null {
+export function validateRequest(request: unknown, options: VideoCheckOptions | undefined): DetectorError | null {
   const models = (options?.models ?? 'deepfake').split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = models.filter((name) => name !== 'deepfake');
   if (unknown.length > 0) return new DetectorError('unknown_model', `Got "${unknown.join(', ')}".`);
@@ -53,19 +81,57 @@ export function validateRequest(request: unknown, options: CheckOptions | undefi
   if (media == null && (url == null || url === '')) return new DetectorError('empty_request');
   if (media != null && url != null) return new DetectorError('invalid_argument', 'Pass either media or url, not both.');
   if (url != null && typeof url !== 'string') return new DetectorError('invalid_url', 'The url must be a string.');
-  if (media != null && !(media instanceof Blob || media instanceof ImageBitmap || media instanceof HTMLImageElement)) {
-    return new DetectorError('invalid_argument', 'media must be a File, Blob, ImageBitmap or HTMLImageElement.');
+  if (media != null && !isMedia(media)) {
+    return new DetectorError('invalid_argument', 'media must be a File, Blob, ImageBitmap, HTMLImageElement or HTMLVideoElement.');
+  }
+  const { interval, maxFrames } = options ?? {};
+  if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) {
+    return new DetectorError('invalid_argument', 'interval must be a positive number of seconds.');
+  }
+  if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames > 0)) {
+    return new DetectorError('invalid_argument', 'maxFrames must be a positive integer.');
   }
   return null;
+}
+
+function isMedia(media: unknown): media is ImageInput | HTMLVideoElement {
+  return (
+    media instanceof Blob ||
+    (typeof ImageBitmap !== 'undefined' && media instanceof ImageBitmap) ||
+    (typeof HTMLImageElement !== 'undefined' && media instanceof HTMLImageElement) ||
+    isVideoElement(media)
+  );
+}
+
+function isVideoElement(media: unknown): media is HTMLVideoElement {
+  return typeof HTMLVideoElement !== 'undefined' && media instanceof HTMLVideoElement;
 }
 
 function uriOf(request: CheckRequest): string | null {
   if (request.url !== undefined) return request.url;
   const media = request.media;
   if (media instanceof File) return media.name;
+  if (typeof HTMLMediaElement !== 'undefined' && media instanceof HTMLMediaElement) return media.currentSrc || media.src || null;
   if (typeof HTMLImageElement !== 'undefined' && media instanceof HTMLImageElement) return media.currentSrc || media.src || null;
   return null;
 }
+
+/** The media to decode: a URL is fetched by the browser; a Blob is told apart as video or image by its magic bytes. */
+async function resolveMedia(request: CheckRequest, limits: MediaLimits, signal?: AbortSignal): Promise<{ video: VideoInput } | { image: ImageInput }> {
+  const media = request.url !== undefined ? await fetchMedia(parseMediaUrl(request.url), limits, signal) : request.media;
+  if (isVideoElement(media)) return { video: media };
+  if (media instanceof Blob && sniffVideoContainer(new Uint8Array(await media.slice(0, HEADER_BYTES).arrayBuffer()))) return { video: media };
+  return { image: media };
+}
+
+const sum = (timings: Timings[]): Timings =>
+  timings.reduce((total, t) => ({
+    decode: total.decode + t.decode,
+    detect: total.detect + t.detect,
+    crop: total.crop + t.crop,
+    classify: total.classify + t.classify,
+    total: total.total + t.total,
+  }), { decode: 0, detect: 0, crop: 0, classify: 0, total: 0 });
 
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const limits: MediaLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -84,48 +150,99 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     backend: loaded instanceof DetectorError ? 'wasm' : loaded.classifier.backend,
   };
 
-  async function run(request: CheckRequest, started: number): Promise<CheckResponse> {
-    if (loaded instanceof DetectorError) throw loaded;
-    const blob = request.url !== undefined ? await fetchMedia(parseMediaUrl(request.url), limits) : request.media;
-    const image = await decodeImage(blob, limits);
-    try {
-      const decoded = performance.now();
-      const faces = selectFaces(loaded.faces.detect(image.detection, image.scale), selection);
-      const detected = performance.now();
-      const crops = faces.map((face) => cropFace(image.source, face));
-      const cropped = performance.now();
-      const { scores } = await loaded.classifier.classify(crops, CLASSIFIER_INPUT_SIZE);
-      const classified = performance.now();
-      const scored = faces.map((face, i) => ({
+  /** faces → crop → classify on one decoded image or frame; `started` is when its decoding began. */
+  async function analyse(stages: Stages, image: DecodedImage, started: number): Promise<{ faces: ScoredFace[]; timings: Timings }> {
+    const decoded = performance.now();
+    const faces = selectFaces(stages.faces.detect(image.detection, image.scale), selection);
+    const detected = performance.now();
+    const crops = faces.map((face) => cropFace(image.source, face));
+    const cropped = performance.now();
+    const { scores } = await stages.classifier.classify(crops, CLASSIFIER_INPUT_SIZE);
+    const classified = performance.now();
+    return {
+      faces: faces.map((face, i) => ({
         box: face,
         deepfake: scores[i]!,
         uncertain: uncertainty(Math.min(face.width, face.height), crops[i]!, CLASSIFIER_INPUT_SIZE),
-      }));
-      const timings: Timings = {
+      })),
+      timings: {
         decode: decoded - started,
         detect: detected - decoded,
         crop: cropped - detected,
         classify: classified - cropped,
         total: classified - started,
-      };
-      return imageSuccess({ deepfake: imageScore(scored), faces: faceResults(scored, image.width, image.height), uri: uriOf(request), model, timings });
+      },
+    };
+  }
+
+  async function checkImage(stages: Stages, input: ImageInput, uri: string | null, started: number): Promise<CheckResponse> {
+    const image = await decodeImage(input, limits);
+    try {
+      const { faces, timings } = await analyse(stages, image, started);
+      return imageSuccess({ deepfake: imageScore(faces), faces: faceResults(faces, image.width, image.height), uri, model, timings });
     } finally {
       image.close();
     }
   }
 
+  async function checkVideoFrames(stages: Stages, input: VideoInput, uri: string | null, options: VideoCheckOptions): Promise<VideoResponse> {
+    const { signal, onProgress } = options;
+    const source = await openVideo(input, limits, signal);
+    try {
+      const positions = samplePositions(source.durationMs, {
+        interval: options.interval ?? DEFAULT_VIDEO_SAMPLING.interval,
+        maxFrames: options.maxFrames ?? DEFAULT_VIDEO_SAMPLING.maxFrames,
+      });
+      const frames: AnalysedFrame[] = [];
+      const timings: Timings[] = [];
+      const began = performance.now();
+      for (const position of positions) {
+        if (signal?.aborted) throw new DetectorError('cancelled');
+        const started = performance.now();
+        const image = await withDetectionCopy(await source.frameAt(position, signal));
+        try {
+          const result = await analyse(stages, image, started);
+          frames.push({ position, deepfake: imageScore(result.faces), faces: faceResults(result.faces, image.width, image.height) });
+          timings.push(result.timings);
+        } finally {
+          image.close();
+        }
+        const elapsedMs = performance.now() - began;
+        const done = frames.length;
+        onProgress?.({ done, total: positions.length, elapsedMs, remainingMs: (elapsedMs / done) * (positions.length - done), frame: frames.at(-1)! });
+      }
+      if (frames.length === 0) throw new DetectorError('no_video_frames');
+      const summary = videoSummary(frames.map((frame) => ({ deepfake: frame.deepfake, faces: frame.faces.length })));
+      const interval = positions.length > 1 ? positions[1]! - positions[0]! : source.durationMs;
+      return videoSuccess({ frames, summary, uri, model, video: { duration: Math.round(source.durationMs), interval }, timings: sum(timings) });
+    } finally {
+      source.close();
+    }
+  }
+
+  async function run(request: CheckRequest, options: VideoCheckOptions, videoOnly: boolean): Promise<CheckResponse> {
+    const started = performance.now();
+    if (loaded instanceof DetectorError) throw loaded;
+    const media = await resolveMedia(request, limits, options.signal);
+    if ('video' in media) return checkVideoFrames(loaded, media.video, uriOf(request), options);
+    if (videoOnly) throw new DetectorError('unsupported_media', 'checkVideo() needs an MP4 or WebM video; check() takes images.');
+    return checkImage(loaded, media.image, uriOf(request), started);
+  }
+
   // One check at a time: the detector and the worker hold per-image state.
   let queue: Promise<unknown> = Promise.resolve();
+  function enqueue(request: CheckRequest, options: VideoCheckOptions = {}, videoOnly = false): Promise<CheckResponse> {
+    const invalid = validateRequest(request, options);
+    if (invalid) return Promise.resolve(failure(invalid));
+    const result = queue.then(() => run(request, options, videoOnly)).catch((error: unknown) => failure(toDetectorError(error)));
+    queue = result;
+    return result;
+  }
   return {
     model,
     threads: loaded instanceof DetectorError ? 0 : loaded.classifier.threads,
-    check(request, checkOptions) {
-      const invalid = validateRequest(request, checkOptions);
-      if (invalid) return Promise.resolve(failure(invalid));
-      const result = queue.then(() => run(request, performance.now())).catch((error: unknown) => failure(toDetectorError(error)));
-      queue = result;
-      return result;
-    },
+    check: (request, options) => enqueue(request, { models: options?.models }),
+    checkVideo: (request, options) => enqueue(request, options, true) as Promise<VideoResponse>,
     close() {
       if (!(loaded instanceof DetectorError)) {
         loaded.faces.close();

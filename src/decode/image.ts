@@ -58,7 +58,8 @@ async function bitmapOf(input: ImageBitmap | HTMLImageElement, limits: MediaLimi
   }
 }
 
-async function withDetectionCopy(source: ImageBitmap): Promise<DecodedImage> {
+/** The image plus the smaller copy that face detection runs on; takes ownership of `source`. */
+export async function withDetectionCopy(source: ImageBitmap): Promise<DecodedImage> {
   const { width, height } = source;
   const scale = Math.max(1, Math.max(width, height) / DETECTION_MAX_SIDE);
   const detection =

@@ -27,6 +27,15 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
   return null;
 }
 
+export type VideoContainer = 'mp4' | 'webm';
+
+/** MP4/QuickTime (an `ftyp` box first) or WebM/Matroska (EBML magic); codecs are the browser's business. */
+export function sniffVideoContainer(bytes: Uint8Array): VideoContainer | null {
+  if (ascii(bytes, 4, 4) === 'ftyp') return 'mp4';
+  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return 'webm';
+  return null;
+}
+
 export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
   const format = sniffImageFormat(bytes);
   if (!format) return null;

@@ -17,12 +17,14 @@ export const ERRORS = {
   corrupt_media: { type: 'media_error', code: 25, message: 'The image could not be decoded: the file is corrupt or truncated.' },
   url_unreachable: { type: 'media_error', code: 26, message: 'The URL could not be fetched (network error, or the server refused cross-origin access).' },
   url_http_error: { type: 'media_error', code: 27, message: 'The server answered the URL with an HTTP error.' },
+  video_too_long: { type: 'media_error', code: 28, message: 'The video is longer than the length limit.' },
   no_video_frames: { type: 'media_error', code: 29, message: 'The video has no decodable frames.' },
   model_unavailable: { type: 'api_error', code: 30, message: 'The detector could not load its model or runtime files.' },
   model_integrity: { type: 'api_error', code: 31, message: 'A model file failed its integrity check.' },
   inference_failed: { type: 'api_error', code: 32, message: 'The detector could not run its model.' },
   out_of_memory: { type: 'api_error', code: 33, message: 'The device ran out of memory while checking the media.' },
   unknown: { type: 'unknown_error', code: 40, message: 'Something unexpected went wrong while checking the media.' },
+  cancelled: { type: 'unknown_error', code: 41, message: 'The check was cancelled by its caller (AbortSignal).' },
 } as const satisfies Record<string, { type: ErrorType; code: number; message: string }>;
 
 export type ErrorCause = keyof typeof ERRORS;
@@ -45,6 +47,7 @@ export class DetectorError extends Error {
 /** Maps anything thrown inside a check to the error the caller sees. */
 export function toDetectorError(error: unknown): DetectorError {
   if (error instanceof DetectorError) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return new DetectorError('cancelled', undefined, { cause: error });
   if (error instanceof RangeError || (error instanceof Error && /out of memory|allocation failed/i.test(error.message))) {
     return new DetectorError('out_of_memory', undefined, { cause: error });
   }

@@ -1,6 +1,6 @@
 /** respond: ids, timestamps and the contract's success and failure objects. */
 import { type DetectorError } from './errors';
-import type { Failure, FaceResult, ImageSuccess, MediaInfo, ModelInfo, RequestInfo, Timings } from './types';
+import type { Failure, FaceResult, ImageSuccess, MediaInfo, ModelInfo, RequestInfo, Timings, VideoSuccess } from './types';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -39,6 +39,39 @@ export function imageSuccess(args: {
     media: mediaInfo(args.uri),
     faces: args.faces,
     model: args.model,
+    timings: args.timings,
+  };
+}
+
+export interface AnalysedFrame {
+  position: number;
+  deepfake: number;
+  faces: FaceResult[];
+}
+
+export function videoSuccess(args: {
+  frames: AnalysedFrame[];
+  summary: number;
+  uri: string | null | undefined;
+  model: ModelInfo;
+  video: { duration: number; interval: number };
+  timings: Timings;
+}): VideoSuccess {
+  const media = mediaInfo(args.uri);
+  return {
+    status: 'success',
+    request: requestInfo(args.frames.length),
+    data: {
+      frames: args.frames.map((frame, i) => ({
+        info: { id: `${media.id}_${i + 1}`, position: Math.round(frame.position) },
+        type: { deepfake: frame.deepfake },
+        faces: frame.faces,
+      })),
+    },
+    summary: { deepfake: args.summary },
+    media,
+    model: args.model,
+    video: args.video,
     timings: args.timings,
   };
 }

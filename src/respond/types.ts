@@ -6,7 +6,7 @@ export interface RequestInfo {
   id: string;
   /** Seconds since the epoch. */
   timestamp: number;
-  /** 1 per image checked. */
+  /** 1 per image checked, 1 per analysed video frame. */
   operations: number;
 }
 
@@ -58,10 +58,32 @@ export interface ImageSuccess {
   timings: Timings;
 }
 
+export interface VideoFrameResult {
+  /** `med_…_N`: the media id and the frame's 1-based number. */
+  info: { id: string; position: number };
+  type: { deepfake: number };
+  faces: FaceResult[];
+}
+
+export interface VideoSuccess {
+  status: 'success';
+  request: RequestInfo;
+  data: { frames: VideoFrameResult[] };
+  /** Frame scores aggregated by `videoSummary` (src/score/video.ts). */
+  summary: { deepfake: number };
+  media: MediaInfo;
+  model: ModelInfo;
+  /** Extension: the video's length and the sampling used, in milliseconds. */
+  video: { duration: number; interval: number };
+  /** Summed over the frames. */
+  timings: Timings;
+}
+
 export interface Failure {
   status: 'failure';
   request: RequestInfo;
   error: { type: ErrorType; code: number; message: string };
 }
 
-export type CheckResponse = ImageSuccess | Failure;
+export type CheckResponse = ImageSuccess | VideoSuccess | Failure;
+export type VideoResponse = VideoSuccess | Failure;

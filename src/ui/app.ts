@@ -1,12 +1,17 @@
 /** The demo page: every check goes through the public API only. */
 import { createDetector, type CheckRequest, type CheckResponse, type DetectorOptions } from '../index';
+import { describeFaces, drawFaces } from './faces-overlay';
 import { verdict } from './verdict';
+import { createVideoView } from './video-view';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>('status');
 const drop = $<HTMLDivElement>('drop');
 const fileInput = $<HTMLInputElement>('file');
 const canvas = $<HTMLCanvasElement>('preview');
+const videoView = createVideoView($('video-view'));
+const cancelButton = $<HTMLButtonElement>('cancel');
+let running: AbortController | null = null;
 
 function setStatus(text: string, isError = false) {
   status.textContent = text;
@@ -26,15 +31,40 @@ const loadStarted = performance.now();
 const detector = await createDetector(runtimeOptionsFromQuery(new URLSearchParams(location.search)));
 const loadMs = performance.now() - loadStarted;
 $('engine').textContent = `Model ${detector.model.version} on ${detector.model.backend.toUpperCase()} (${detector.threads} thread${detector.threads === 1 ? '' : 's'}), loaded in ${Math.round(loadMs)} ms.`;
-setStatus('Ready. Choose an image.');
+setStatus('Ready. Choose an image or a video.');
 
-async function show(request: CheckRequest, preview: Blob | string) {
+/** Videos go through checkVideo for progress and cancelling; everything else through check. */
+function looksLikeVideo(name: string, type: string): boolean {
+  return type.startsWith('video/') || /\.(mp4|m4v|mov|webm|mkv)$/i.test(name.split(/[?#]/)[0]!);
+}
+
+async function show(request: CheckRequest, preview: Blob | string, name: string, type = '') {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
   setStatus('Checking…');
-  const response = await detector.check(request);
+  let response: CheckResponse;
+  if (looksLikeVideo(name, type)) {
+    canvas.hidden = true;
+    videoView.show(preview);
+    cancelButton.hidden = false;
+    response = await detector.checkVideo(request, { signal: controller.signal, onProgress: (update) => running === controller && videoView.progress(update) });
+    cancelButton.hidden = true;
+    if (running !== controller) return; // a newer check took over
+    videoView.finish(response);
+  } else {
+    videoView.hide();
+    canvas.hidden = false;
+    response = await detector.check(request);
+    if (running !== controller) return;
+  }
+  running = null;
   await render(response, preview);
   const timing = response.status === 'success' ? ` in ${Math.round(response.timings.total)} ms` : '';
   setStatus(response.status === 'success' ? `Checked${timing}.` : 'The check failed.', response.status === 'failure');
 }
+
+cancelButton.addEventListener('click', () => running?.abort());
 
 async function render(response: CheckResponse, preview: Blob | string) {
   $('result').hidden = false;
@@ -49,6 +79,10 @@ async function render(response: CheckResponse, preview: Blob | string) {
     $('faces-caption').textContent = '';
     return;
   }
+  if ('summary' in response) {
+    $('faces-caption').textContent = '';
+    return;
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = typeof preview === 'string' ? await createImageBitmap(await (await fetch(preview)).blob()) : await createImageBitmap(preview);
@@ -60,25 +94,12 @@ async function render(response: CheckResponse, preview: Blob | string) {
   canvas.height = Math.round(bitmap.height * scale);
   context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  context.lineWidth = Math.max(2, canvas.width / 300);
-  context.font = `${Math.max(12, canvas.width / 40)}px system-ui`;
-  response.faces.forEach((face) => {
-    const color = face.deepfake >= 0.5 ? '#dc2626' : '#16a34a';
-    const [x, y] = [face.x1 * canvas.width, face.y1 * canvas.height];
-    context.strokeStyle = color;
-    context.strokeRect(x, y, (face.x2 - face.x1) * canvas.width, (face.y2 - face.y1) * canvas.height);
-    const label = `${Math.round(face.deepfake * 100)}%${face.uncertain ? ' ?' : ''}`;
-    context.fillStyle = color;
-    context.fillText(label, x + 4, Math.max(14, y - 6));
-  });
-  $('faces-caption').textContent =
-    response.faces.length === 0
-      ? 'No face found.'
-      : response.faces.map((face, i) => `Face ${i + 1}: ${Math.round(face.deepfake * 100)}%${face.uncertain ? ` (uncertain: ${face.uncertain.join(', ')})` : ''}`).join(' · ');
+  drawFaces(context, response.faces, canvas.width, canvas.height);
+  $('faces-caption').textContent = describeFaces(response.faces);
 }
 
 function checkFile(file: File | null | undefined) {
-  if (file) void show({ media: file }, file);
+  if (file) void show({ media: file }, file, file.name, file.type);
 }
 
 fileInput.addEventListener('change', () => checkFile(fileInput.files?.[0]));
@@ -108,7 +129,7 @@ document.addEventListener('paste', (event) => {
 $<HTMLFormElement>('url-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const url = $<HTMLInputElement>('url').value.trim();
-  void show({ url }, url);
+  void show({ url }, url, url);
 });
 $('copy').addEventListener('click', () => void navigator.clipboard.writeText($('json').textContent ?? ''));
 

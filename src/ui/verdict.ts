@@ -1,15 +1,28 @@
-import type { CheckResponse } from '../respond/types';
+import type { CheckResponse, FaceResult } from '../respond/types';
 
 export type VerdictTone = 'fake' | 'real' | 'neutral' | 'error';
+
+const percent = (score: number) => `${Math.round(score * 100)}%`;
+const uncertainNote = (faces: FaceResult[]) =>
+  faces.some((face) => face.uncertain?.length) ? ' Some faces are small or blurred, so trust this less.' : '';
 
 /** The response in one plain sentence for people, not programs. */
 export function verdict(response: CheckResponse): { text: string; tone: VerdictTone } {
   if (response.status === 'failure') return { text: response.error.message, tone: 'error' };
+  if ('summary' in response) {
+    const frames = response.data.frames;
+    const withFaces = frames.filter((frame) => frame.faces.length > 0).length;
+    if (withFaces === 0) return { text: `No face found in ${frames.length} sampled frames, so there is nothing to call a deepfake.`, tone: 'neutral' };
+    const score = response.summary.deepfake;
+    const basis = `(${percent(score)} over ${withFaces} frame${withFaces === 1 ? '' : 's'} with faces)`;
+    const uncertain = uncertainNote(frames.flatMap((frame) => frame.faces));
+    if (score >= 0.5) return { text: `Likely manipulated: faces in this video look swapped ${basis}.${uncertain}`, tone: 'fake' };
+    return { text: `No sign of a face swap in this video ${basis}.${uncertain}`, tone: 'real' };
+  }
   const { faces } = response;
   if (faces.length === 0) return { text: 'No face found, so there is nothing to call a deepfake.', tone: 'neutral' };
   const score = response.type.deepfake;
-  const percent = `${Math.round(score * 100)}%`;
-  const uncertain = faces.some((face) => face.uncertain?.length) ? ' Some faces are small or blurred, so trust this less.' : '';
-  if (score >= 0.5) return { text: `Likely manipulated: a face scores ${percent}.${uncertain}`, tone: 'fake' };
-  return { text: `No sign of a face swap (highest face score ${percent}).${uncertain}`, tone: 'real' };
+  const uncertain = uncertainNote(faces);
+  if (score >= 0.5) return { text: `Likely manipulated: a face scores ${percent(score)}.${uncertain}`, tone: 'fake' };
+  return { text: `No sign of a face swap (highest face score ${percent(score)}).${uncertain}`, tone: 'real' };
 }

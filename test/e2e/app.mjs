@@ -34,6 +34,19 @@ export async function openApp({ path = '/' } = {}) {
   };
 }
 
+/** Resolves once the page says the detector has loaded. */
+export function waitUntilReady(page) {
+  return page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
+}
+
+/** Requests that left the page's origin, and requests that carried a body (the media must never be uploaded). */
+export function leaks(app) {
+  return {
+    foreign: app.requests.filter((request) => !isOwnOrigin(request.url, app.origin)).map((request) => request.url),
+    uploads: app.requests.filter((request) => request.body && request.body.length > 0).map((request) => request.url),
+  };
+}
+
 /** True for requests that stay on the page's origin: its own URLs, its blob: URLs and inline data: URLs. */
 export function isOwnOrigin(url, origin) {
   if (url.startsWith('data:')) return true;
@@ -48,5 +61,33 @@ export function checkFile(page, bytes, name, type = '') {
       return window.deepfakeDetector.check({ media: new File([data], name, { type }) });
     },
     { base64: Buffer.from(bytes).toString('base64'), name, type },
+  );
+}
+
+/**
+ * Runs detector.checkVideo in the page on a File made from `bytes`; with
+ * `abortAfter`, aborts once that many frames are done. Answers the response
+ * and the progress updates seen.
+ */
+export function checkVideoFile(page, bytes, name, type = '', { interval, abortAfter } = {}) {
+  return page.evaluate(
+    async ({ base64, name, type, interval, abortAfter }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const controller = new AbortController();
+      const progress = [];
+      const response = await window.deepfakeDetector.checkVideo(
+        { media: new File([data], name, { type }) },
+        {
+          interval,
+          signal: controller.signal,
+          onProgress: ({ done, total, remainingMs }) => {
+            progress.push({ done, total, remainingMs });
+            if (done === abortAfter) controller.abort();
+          },
+        },
+      );
+      return { response, progress };
+    },
+    { base64: Buffer.from(bytes).toString('base64'), name, type, interval, abortAfter },
   );
 }

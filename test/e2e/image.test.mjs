@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { checkFile, isOwnOrigin, openApp } from './app.mjs';
+import { checkFile, leaks, openApp, waitUntilReady } from './app.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const astronaut = fixture('astronaut.jpg');
@@ -10,7 +10,7 @@ describe('image checks in the built app', () => {
   let app;
   before(async () => {
     app = await openApp();
-    await app.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
+    await waitUntilReady(app.page);
   });
   after(() => app?.close());
 
@@ -111,10 +111,7 @@ describe('image checks in the built app', () => {
   });
 
   it('never sent a request beyond the page\'s own origin, nor the media bytes anywhere', () => {
-    const foreign = app.requests.filter((request) => !isOwnOrigin(request.url, app.origin));
-    assert.deepEqual(foreign.map((request) => request.url), []);
-    const uploads = app.requests.filter((request) => request.body && request.body.length > 0);
-    assert.deepEqual(uploads.map((request) => request.url), []);
+    assert.deepEqual(leaks(app), { foreign: [], uploads: [] });
     assert.ok(app.requests.length > 5, 'the recorder saw the page load');
   });
 

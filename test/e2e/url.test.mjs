@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { isOwnOrigin, openApp } from './app.mjs';
+import { isOwnOrigin, openApp, waitUntilReady } from './app.mjs';
 
 const astronaut = readFileSync(new URL('../fixtures/astronaut.jpg', import.meta.url));
 const ALLOW = { 'Access-Control-Allow-Origin': '*' };
@@ -27,7 +27,7 @@ describe('URL checks', () => {
     server = await startImageServer();
     host = `http://127.0.0.1:${server.address().port}`;
     app = await openApp();
-    await app.page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
+    await waitUntilReady(app.page);
   });
   after(async () => {
     await app?.close();

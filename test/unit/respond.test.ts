@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DetectorError, ERRORS, toDetectorError } from '../../src/respond/errors';
-import { failure, imageSuccess, mediaUri, randomId, requestInfo } from '../../src/respond/response';
+import { failure, imageSuccess, mediaUri, randomId, requestInfo, videoSuccess } from '../../src/respond/response';
 
 describe('ids and request info', () => {
   it('makes unique, prefixed, URL-safe ids', () => {
@@ -36,6 +36,26 @@ describe('responses', () => {
     expect(JSON.parse(JSON.stringify(response))).toEqual(response);
   });
 
+  it('builds the video object of the contract: one operation and one numbered frame id per analysed frame', () => {
+    const response = videoSuccess({
+      frames: [
+        { position: 0, deepfake: 0.02, faces: [] },
+        { position: 1000.4, deepfake: 0.87, faces: [{ x1: 0.1, y1: 0.1, x2: 0.5, y2: 0.5, deepfake: 0.87 }] },
+      ],
+      summary: 0.87,
+      uri: 'clip.mp4',
+      model: { name: 'deepfake', version: 'v', backend: 'wasm' },
+      video: { duration: 2000, interval: 1000 },
+      timings: { decode: 1, detect: 2, crop: 3, classify: 4, total: 10 },
+    });
+    expect(response).toMatchObject({ status: 'success', request: { operations: 2 }, summary: { deepfake: 0.87 }, media: { uri: 'clip.mp4' } });
+    expect(response.data.frames.map((frame) => frame.info)).toEqual([
+      { id: `${response.media.id}_1`, position: 0 },
+      { id: `${response.media.id}_2`, position: 1000 },
+    ]);
+    expect(response.data.frames[1]!.type.deepfake).toBe(0.87);
+  });
+
   it('builds failure objects with type, code and message, and no operations', () => {
     const response = failure(new DetectorError('unsupported_media'));
     expect(response).toMatchObject({
@@ -60,5 +80,9 @@ describe('errors', () => {
     const original = new DetectorError('corrupt_media', 'detail');
     expect(toDetectorError(original)).toBe(original);
     expect(original.message).toBe(`${ERRORS.corrupt_media.message} detail`);
+  });
+
+  it('answers an aborted check as cancelled', () => {
+    expect(toDetectorError(new DOMException('stop', 'AbortError'))).toMatchObject({ type: 'unknown_error', code: 41 });
   });
 });

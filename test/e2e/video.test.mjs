@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { checkFile, checkVideoFile, leaks, openApp, waitUntilReady } from './app.mjs';
+
+// Clips made from the image fixtures by test/fixtures/make-videos.sh.
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const faceMp4 = fixture('face.mp4');
+
+describe('video checks in the built app', () => {
+  let app;
+  before(async () => {
+    app = await openApp();
+    await waitUntilReady(app.page);
+  });
+  after(() => app?.close());
+
+  it('samples an H.264 clip once a second and finds the face in every frame', async () => {
+    const { response, progress } = await checkVideoFile(app.page, faceMp4, 'face.mp4', 'video/mp4');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    const { frames } = response.data;
+    assert.deepEqual(frames.map((frame) => frame.info.position), [0, 1000, 2000]);
+    assert.deepEqual(frames.map((frame) => frame.info.id), [1, 2, 3].map((n) => `${response.media.id}_${n}`));
+    assert.equal(response.request.operations, 3);
+    assert.equal(response.media.uri, 'face.mp4');
+    for (const frame of frames) {
+      assert.equal(frame.faces.length, 1, JSON.stringify(frame));
+      assert.equal(frame.type.deepfake, frame.faces[0].deepfake);
+    }
+    assert.ok(response.summary.deepfake >= 0 && response.summary.deepfake <= 1);
+    assert.ok(response.summary.deepfake <= Math.max(...frames.map((frame) => frame.type.deepfake)));
+    assert.deepEqual(progress.map(({ done, total }) => [done, total]), [[1, 3], [2, 3], [3, 3]]);
+    assert.equal(progress.at(-1).remainingMs, 0);
+  });
+
+  it('samples a VP9 WebM clip at the interval asked for', async () => {
+    const { response } = await checkVideoFile(app.page, fixture('face.webm'), 'face.webm', 'video/webm', { interval: 0.5 });
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.deepEqual(response.data.frames.map((frame) => frame.info.position), [0, 500, 1000, 1500]);
+    assert.ok(response.data.frames.every((frame) => frame.faces.length === 1));
+    assert.equal(response.video.interval, 500);
+  });
+
+  it('answers 0 for a clip without faces', async () => {
+    const { response } = await checkVideoFile(app.page, fixture('no-face.webm'), 'no-face.webm', 'video/webm');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.equal(response.data.frames.length, 2);
+    assert.ok(response.data.frames.every((frame) => frame.faces.length === 0 && frame.type.deepfake === 0));
+    assert.equal(response.summary.deepfake, 0);
+  });
+
+  it('answers a truncated clip and an audio-only file with media errors', async () => {
+    const truncated = (await checkVideoFile(app.page, fixture('truncated.mp4'), 'truncated.mp4', 'video/mp4')).response;
+    assert.deepEqual([truncated.status, truncated.error.type], ['failure', 'media_error'], JSON.stringify(truncated));
+    assert.ok([21, 29].includes(truncated.error.code), JSON.stringify(truncated));
+    const audio = (await checkVideoFile(app.page, fixture('audio-only.m4a'), 'audio-only.m4a', 'audio/mp4')).response;
+    assert.deepEqual([audio.status, audio.error.type, audio.error.code], ['failure', 'media_error', 29], JSON.stringify(audio));
+    assert.match(audio.error.message, /no video track/);
+  });
+
+  it('stops at once when cancelled half-way, and checks again afterwards', async () => {
+    const { response, progress } = await checkVideoFile(app.page, faceMp4, 'face.mp4', 'video/mp4', { interval: 0.2, abortAfter: 7 });
+    assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'unknown_error', 41], JSON.stringify(response));
+    assert.equal(progress.length, 7, 'no frame was analysed after the abort');
+    assert.equal(progress[0].total, 15);
+    const again = await checkFile(app.page, faceMp4, 'face.mp4', 'video/mp4');
+    assert.equal(again.status, 'success');
+    assert.equal(again.data.frames.length, 3, 'check() answers a video file with the video object');
+  });
+
+  it('refuses an image in checkVideo and bad sampling options', async () => {
+    const image = (await checkVideoFile(app.page, fixture('astronaut.jpg'), 'astronaut.jpg', 'image/jpeg')).response;
+    assert.deepEqual([image.status, image.error.code], ['failure', 21]);
+    const badInterval = (await checkVideoFile(app.page, faceMp4, 'face.mp4', 'video/mp4', { interval: -1 })).response;
+    assert.deepEqual([badInterval.status, badInterval.error.type, badInterval.error.code], ['failure', 'argument_error', 12]);
+  });
+
+  it('shows progress, a timeline to seek with, and the face on the current frame in the page', async () => {
+    const { page } = app;
+    await page.setInputFiles('#file', { name: 'face.mp4', mimeType: 'video/mp4', buffer: faceMp4 });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Checked'), null, { timeout: 60_000 });
+    assert.equal(await page.isVisible('#video-view'), true);
+    assert.equal(await page.$eval('#video-view progress', (bar) => `${bar.value}/${bar.max}`), '3/3');
+    const points = await page.$$('#video-view svg circle');
+    assert.equal(points.length, 3);
+    await points[2].focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => Math.abs(document.querySelector('#video-view video').currentTime - 2) < 0.05);
+    assert.match(await page.textContent('#verdict'), /video/);
+    assert.equal(JSON.parse(await page.textContent('#json')).data.frames.length, 3);
+    // The overlay shows the face box of the frame the video is on.
+    const painted = await page.$eval('#video-view canvas', (canvas) => {
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+      return count;
+    });
+    assert.ok(painted > 100, `overlay pixels painted: ${painted}`);
+  });
+
+  it('never sent a request beyond the page\'s own origin, nor the media bytes anywhere', () => {
+    assert.deepEqual(leaks(app), { foreign: [], uploads: [] });
+  });
+
+  it('logged no page errors and no failed requests', () => {
+    assert.deepEqual(app.problems, []);
+  });
+});
