@@ -1,89 +1,181 @@
 #!/usr/bin/env node
 /**
- * npm run bench: times the built app in headless Chromium (WASM backend,
- * as on a machine without a GPU).
+ * npm run bench: times the built app in headless Chromium (no GPU, so WASM).
+ * For each runtime setting (1 WASM thread, 2 threads):
  *  - cold start: page load until the detector is ready, and the first check;
- *  - warm checks: median and p90 per stage over --runs checks of each image.
+ *  - warm checks: median and p90 per stage over --runs checks of each image
+ *    (0.26 to 24 megapixels; one face, four faces, none);
+ *  - memory: the page's JS heap and Chromium's total resident memory, peak;
+ *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg.
  * Writes bench/results/<date>.json and .md with the machine's details.
  *
- *   npm run bench                         # WASM, 1 thread
- *   npm run bench -- --threads 2 --runs 40
+ *   npm run bench                              # both settings, 20 runs each
+ *   npm run bench -- --runs 40 --threads 1     # one setting
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, openApp } from '../test/e2e/app.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '25' }, threads: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true } } });
 const runs = Number(values.runs);
-const images = [
-  { name: 'astronaut.jpg (512x512, 1 face)', file: 'test/fixtures/astronaut.jpg' },
-  { name: 'no-face.png (480x320, no face)', file: 'test/fixtures/no-face.png' },
+const settings = (values.threads ?? ['1', '2']).map(Number);
+
+const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))];
+const ms = (value) => value.toFixed(1);
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
+
+/** Test images drawn in the page from the astronaut portrait: [label, width, height, faces (1 or 4)]. */
+const generated = [
+  ['1 MP, 1 face', 1024, 1024, 1],
+  ['1 MP, 4 faces', 1024, 1024, 4],
+  ['12 MP, 1 face', 4000, 3000, 1],
+  ['24 MP, 1 face', 6000, 4000, 1],
 ];
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-
-const navigationStarted = performance.now();
-const app = await openApp({ path: `/?threads=${Number(values.threads)}` });
-await app.page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
-const readyMs = performance.now() - navigationStarted;
-const first = await checkFile(app.page, readFileSync(images[0].file), 'astronaut.jpg');
-const firstCheckMs = performance.now() - navigationStarted;
-const environment = await app.page.evaluate(() => ({
-  userAgent: navigator.userAgent,
-  crossOriginIsolated,
-  hardwareConcurrency: navigator.hardwareConcurrency,
-  backend: window.deepfakeDetector.model.backend,
-  threads: window.deepfakeDetector.threads,
-  model: window.deepfakeDetector.model.version,
-}));
-
-const results = [];
-for (const image of images) {
-  const bytes = readFileSync(image.file);
-  const timings = [];
-  for (let i = 0; i < runs; i++) {
-    const response = await checkFile(app.page, bytes, image.file);
-    if (response.status !== 'success') throw new Error(`${image.file}: ${JSON.stringify(response.error)}`);
-    timings.push(response.timings);
+/** A 1080p, 10 s H.264 clip of the portrait panning, made once with ffmpeg (Debian's package). */
+function videoClip() {
+  const path = 'bench/.cache/astronaut-1080p.mp4';
+  if (existsSync(path)) return path;
+  mkdirSync('bench/.cache', { recursive: true });
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '30', '-t', '10', '-i', 'test/fixtures/astronaut.jpg',
+      '-vf', "scale=2200:2200,crop=1920:1080:'140*t/10':'300+200*t/10',format=yuv420p", '-c:v', 'libx264', '-crf', '23', path]);
+    return path;
+  } catch (error) {
+    console.warn(`No video benchmark: ffmpeg could not make the clip (${error.message.split('\n')[0]}).`);
+    return null;
   }
-  const stages = Object.fromEntries(
-    ['decode', 'detect', 'crop', 'classify', 'total'].map((stage) => {
-      const list = timings.map((t) => t[stage]);
-      return [stage, { median: quantile(list, 0.5), p90: quantile(list, 0.9) }];
-    }),
-  );
-  results.push({ image: image.name, runs, stages });
 }
-await app.close();
+
+/** Chromium's resident memory over all its processes, from /proc (Linux). */
+function chromiumRss() {
+  try {
+    return execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' })
+      .split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb) * 1024, 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function benchSetting(threads) {
+  const navigationStarted = performance.now();
+  const app = await openApp({ path: `/?threads=${threads}` });
+  await app.page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
+  const readyMs = performance.now() - navigationStarted;
+  const astronaut = readFileSync('test/fixtures/astronaut.jpg');
+  const first = await checkFile(app.page, astronaut, 'astronaut.jpg');
+  const firstCheckMs = performance.now() - navigationStarted;
+  const cdp = await app.page.context().newCDPSession(app.page);
+  await cdp.send('Performance.enable');
+  const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const environment = await app.page.evaluate(() => ({
+    userAgent: navigator.userAgent,
+    crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    backend: window.deepfakeDetector.model.backend,
+    threads: window.deepfakeDetector.threads,
+    model: window.deepfakeDetector.model.version,
+  }));
+
+  await app.page.evaluate(
+    async ({ base64, noFace, generated }) => {
+      const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      const portrait = await createImageBitmap(new Blob([bytes(base64)]));
+      window.benchImages = {
+        'astronaut.jpg (0.26 MP, 1 face)': new File([bytes(base64)], 'astronaut.jpg'),
+        'no-face.png (0.15 MP, no face)': new File([bytes(noFace)], 'no-face.png'),
+      };
+      for (const [label, width, height, faces] of generated) {
+        const canvas = new OffscreenCanvas(width, height);
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#808080';
+        context.fillRect(0, 0, width, height);
+        const tiles = faces === 4 ? 2 : 1;
+        const side = Math.min(width, height) / tiles;
+        for (let i = 0; i < faces; i++) context.drawImage(portrait, (width - side * tiles) / 2 + (i % tiles) * side, (i >= tiles ? side : 0), side, side);
+        window.benchImages[label] = new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], `${label}.jpg`);
+      }
+    },
+    { base64: astronaut.toString('base64'), noFace: readFileSync('test/fixtures/no-face.png').toString('base64'), generated },
+  );
+
+  const baseline = { heap: await heap(), rss: chromiumRss() };
+  const peak = { ...baseline };
+  const images = [];
+  for (const label of await app.page.evaluate(() => Object.keys(window.benchImages))) {
+    const timings = [];
+    let faces = 0;
+    for (let i = 0; i < runs; i++) {
+      const response = await app.page.evaluate((name) => window.deepfakeDetector.check({ media: window.benchImages[name] }), label);
+      if (response.status !== 'success') throw new Error(`${label}: ${JSON.stringify(response.error)}`);
+      timings.push(response.timings);
+      faces = response.faces.length;
+      peak.heap = Math.max(peak.heap, await heap());
+      peak.rss = Math.max(peak.rss, chromiumRss());
+    }
+    const stages = Object.fromEntries(
+      ['decode', 'detect', 'crop', 'classify', 'total'].map((stage) => {
+        const list = timings.map((t) => t[stage]);
+        return [stage, { median: quantile(list, 0.5), p90: quantile(list, 0.9) }];
+      }),
+    );
+    images.push({ image: label, runs, faces, stages });
+  }
+
+  let video = null;
+  const clip = videoClip();
+  if (clip) {
+    const started = performance.now();
+    const response = await app.page.evaluate(
+      async (base64) => window.deepfakeDetector.checkVideo({ media: new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'clip.mp4') }, { interval: 0.5 }),
+      readFileSync(clip).toString('base64'),
+    );
+    const wallMs = performance.now() - started;
+    if (response.status !== 'success') throw new Error(`video: ${JSON.stringify(response.error)}`);
+    const frames = response.data.frames.length;
+    video = { clip: '1920x1080 H.264, 10 s, every 0.5 s', frames, wallMs, framesPerSecond: frames / (wallMs / 1000), perFrame: Object.fromEntries(Object.entries(response.timings).map(([k, v]) => [k, v / frames])) };
+    peak.rss = Math.max(peak.rss, chromiumRss());
+  }
+  await app.close();
+  return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status }, warm: images, memory: { baseline, peak }, video };
+}
 
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
-  browser: environment,
-  coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status },
-  warm: results,
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg()[0] },
+  settings: [],
 };
+for (const threads of settings) report.settings.push(await benchSetting(threads));
+
 mkdirSync('bench/results', { recursive: true });
 const stamp = report.date.replace(/[:.]/g, '-');
 writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(report, null, 2) + '\n');
-const ms = (value) => value.toFixed(1);
 const lines = [
   `# Benchmark ${report.date}`,
   '',
-  `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, ${report.machine.platform}.`,
-  `Browser: ${environment.userAgent}; backend ${environment.backend} with ${environment.threads} thread(s); crossOriginIsolated ${environment.crossOriginIsolated}; model ${environment.model}.`,
+  `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, ${report.machine.platform}; 1-minute load average at start ${report.machine.loadAverage.toFixed(2)}.`,
+  `Browser: ${report.settings[0]?.environment.userAgent}; crossOriginIsolated ${report.settings[0]?.environment.crossOriginIsolated}; model ${report.settings[0]?.environment.model}.`,
   '',
-  `Cold start: detector ready ${ms(readyMs)} ms after navigation; first check answered at ${ms(firstCheckMs)} ms.`,
-  '',
-  '| image | runs | decode | detect | crop | classify | total (median) | total (p90) |',
-  '|---|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.image} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
-  '',
-  'Stage columns are medians in milliseconds, measured inside the page (performance.now()).',
 ];
+for (const s of report.settings) {
+  lines.push(
+    `## ${s.environment.backend.toUpperCase()}, ${s.environment.threads} thread(s)`,
+    '',
+    `Cold start: detector ready ${ms(s.coldStart.readyMs)} ms after navigation; first check answered at ${ms(s.coldStart.firstCheckMs)} ms.`,
+    '',
+    '| image | faces | runs | decode | detect | crop | classify | total (median) | total (p90) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
+    '',
+    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; Chromium resident memory (all processes) ${mib(s.memory.baseline.rss)} MiB before, peak ${mib(s.memory.peak.rss)} MiB.`,
+    s.video
+      ? `Video: ${s.video.clip}: ${s.video.frames} frames in ${ms(s.video.wallMs)} ms = **${s.video.framesPerSecond.toFixed(1)} frames/s** (per frame: seek+decode ${ms(s.video.perFrame.decode)}, detect ${ms(s.video.perFrame.detect)}, crop ${ms(s.video.perFrame.crop)}, classify ${ms(s.video.perFrame.classify)} ms).`
+      : 'Video: not measured (no ffmpeg).',
+    '',
+  );
+}
+lines.push('Stage columns are medians in milliseconds, measured inside the page (performance.now()).');
 writeFileSync(`bench/results/${stamp}.md`, lines.join('\n') + '\n');
 console.log(lines.join('\n'));

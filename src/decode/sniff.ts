@@ -29,9 +29,12 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
 
 export type VideoContainer = 'mp4' | 'webm';
 
-/** MP4/QuickTime (an `ftyp` box first) or WebM/Matroska (EBML magic); codecs are the browser's business. */
+/** ISO-BMFF brands of still images (HEIC, HEIF, AVIF) that share MP4's `ftyp` box. */
+const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
+
+/** MP4/QuickTime (an `ftyp` box first, not an image brand) or WebM/Matroska (EBML magic); codecs are the browser's business. */
 export function sniffVideoContainer(bytes: Uint8Array): VideoContainer | null {
-  if (ascii(bytes, 4, 4) === 'ftyp') return 'mp4';
+  if (ascii(bytes, 4, 4) === 'ftyp') return IMAGE_BRANDS.has(ascii(bytes, 8, 4)) ? null : 'mp4';
   if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return 'webm';
   return null;
 }

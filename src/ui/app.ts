@@ -134,4 +134,4 @@ $<HTMLFormElement>('url-form').addEventListener('submit', (event) => {
 $('copy').addEventListener('click', () => void navigator.clipboard.writeText($('json').textContent ?? ''));
 
 // Exposed for the end-to-end tests and for scripting from the console.
-Object.assign(window, { deepfakeDetector: detector });
+Object.assign(window, { deepfakeDetector: detector, createDeepfakeDetector: createDetector });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readImageHeader, sniffImageFormat } from '../../src/decode/sniff';
+import { readImageHeader, sniffImageFormat, sniffVideoContainer } from '../../src/decode/sniff';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 
@@ -65,5 +65,19 @@ describe('image header sniffing', () => {
     for (const bytes of [ascii('<svg xmlns="http://www.w3.org/2000/svg"/>'), ascii('%PDF-1.7'), new Uint8Array([0x49, 0x49, 0x2a, 0]), heic, ascii('hello'), new Uint8Array()]) {
       expect(sniffImageFormat(bytes)).toBeNull();
     }
+  });
+});
+
+describe('video container sniffing', () => {
+  it('knows MP4 and WebM fixtures, and an audio-only MP4 as MP4 (its lack of video shows when decoding)', () => {
+    expect(sniffVideoContainer(fixture('face.mp4'))).toBe('mp4');
+    expect(sniffVideoContainer(fixture('audio-only.m4a'))).toBe('mp4');
+    expect(sniffVideoContainer(fixture('face.webm'))).toBe('webm');
+  });
+
+  it('leaves HEIC and AVIF stills and images alone, though they share the ftyp box', () => {
+    for (const brand of ['heic', 'mif1', 'avif']) expect(sniffVideoContainer(new Uint8Array([0, 0, 0, 24, ...ascii(`ftyp${brand}`)]))).toBeNull();
+    expect(sniffVideoContainer(fixture('astronaut.jpg'))).toBeNull();
+    expect(sniffVideoContainer(new Uint8Array())).toBeNull();
   });
 });
