@@ -6,10 +6,10 @@ import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
 import assets from 'virtual:face-detector-assets';
 import { DetectorError } from '../respond/errors';
 import { MIN_DETECTION_CONFIDENCE } from './constants';
+import { mergeDuplicates, tilesFor } from './tiles';
 import type { DetectedFace } from './types';
 
 export type { DetectedFace } from './types';
-
 
 export interface FaceFinder {
   /** Faces in `image`, in the pixel space of an image `scale` times larger (the full-resolution original). */
@@ -29,26 +29,39 @@ export async function createFaceFinder(): Promise<FaceFinder> {
   } catch (error) {
     throw new DetectorError('model_unavailable', '(face detector)', { cause: error });
   }
+  /** Faces in `source`, mapped into full-resolution pixels: offset by (left, top) in `source`'s space, then times `scale`. */
+  function detectIn(source: TexImageSource & { width: number; height: number }, left: number, top: number, scale: number): DetectedFace[] {
+    return detector.detect(source).detections.flatMap((detection) => {
+      const box = detection.boundingBox;
+      if (!box) return [];
+      return [
+        {
+          x: (box.originX + left) * scale,
+          y: (box.originY + top) * scale,
+          width: box.width * scale,
+          height: box.height * scale,
+          score: detection.categories[0]?.score ?? 0,
+          keypoints: (detection.keypoints ?? []).map((point) => ({
+            x: (point.x * source.width + left) * scale,
+            y: (point.y * source.height + top) * scale,
+          })),
+        },
+      ];
+    });
+  }
+
   return {
     detect(image, scale) {
-      const { detections } = detector.detect(image);
-      return detections.flatMap((detection) => {
-        const box = detection.boundingBox;
-        if (!box) return [];
-        return [
-          {
-            x: box.originX * scale,
-            y: box.originY * scale,
-            width: box.width * scale,
-            height: box.height * scale,
-            score: detection.categories[0]?.score ?? 0,
-            keypoints: (detection.keypoints ?? []).map((point) => ({
-              x: point.x * image.width * scale,
-              y: point.y * image.height * scale,
-            })),
-          },
-        ];
+      const faces = detectIn(image, 0, 0, scale);
+      const tiles = faces.length > 0 ? [] : tilesFor(image.width, image.height);
+      if (tiles.length === 0) return faces;
+      const canvas = new OffscreenCanvas(tiles[0]!.width, tiles[0]!.height);
+      const context = canvas.getContext('2d')!;
+      const found = tiles.flatMap((tile) => {
+        context.drawImage(image, tile.x, tile.y, tile.width, tile.height, 0, 0, tile.width, tile.height);
+        return detectIn(canvas, tile.x, tile.y, scale);
       });
+      return mergeDuplicates(found);
     },
     close() {
       detector.close();

@@ -59,6 +59,21 @@ describe('image checks in the built app', () => {
     }
   });
 
+  it('finds the faces of a group picture too small for the whole-image pass, keeping the 3 most prominent', async () => {
+    const response = await app.page.evaluate(async (base64) => {
+      const portrait = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]));
+      const canvas = new OffscreenCanvas(1024, 1024);
+      const context = canvas.getContext('2d');
+      for (let i = 0; i < 4; i++) context.drawImage(portrait, (i % 2) * 512, Math.floor(i / 2) * 512, 512, 512);
+      return window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/jpeg' })], 'group.jpg') });
+    }, astronaut.toString('base64'));
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.equal(response.faces.length, 3, JSON.stringify(response.faces));
+    // Each box lies in a different quadrant, around where the portrait's face is.
+    const quadrants = new Set(response.faces.map((face) => `${Math.floor((face.x1 + face.x2))},${Math.floor((face.y1 + face.y2))}`));
+    assert.equal(quadrants.size, 3, JSON.stringify(response.faces));
+  });
+
   it('answers 0 and no faces for a picture without a face', async () => {
     const response = await checkFile(app.page, fixture('no-face.png'), 'no-face.png', 'image/png');
     assert.equal(response.status, 'success');

@@ -1,0 +1,58 @@
+/**
+ * BlazeFace (short range) sees the whole image at 128x128, so a face smaller
+ * than about a sixth of the image's side is too few pixels for it: in a
+ * full-body shot or a group photo it finds nothing. When the whole-image
+ * pass finds no face, a second pass looks at overlapping tiles, each seen at
+ * 128x128 too, so faces appear twice as large; duplicates found in two
+ * tiles are merged.
+ */
+import type { DetectedFace } from './types';
+
+export interface Tile {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Tiles span half the side; a 3x3 grid at quarter-side steps, so any face up to a quarter of the side lies whole in one tile. */
+const GRID = 3;
+const TILE_FRACTION = 0.5;
+
+/** Images whose shorter side is below this gain nothing from tiling: tiles would be upscaled. */
+export const MIN_TILED_SIDE = 256;
+
+export function tilesFor(width: number, height: number): Tile[] {
+  if (Math.min(width, height) < MIN_TILED_SIDE) return [];
+  const tileWidth = Math.round(width * TILE_FRACTION);
+  const tileHeight = Math.round(height * TILE_FRACTION);
+  const tiles: Tile[] = [];
+  for (let row = 0; row < GRID; row++) {
+    for (let column = 0; column < GRID; column++) {
+      tiles.push({
+        x: Math.round(((width - tileWidth) * column) / (GRID - 1)),
+        y: Math.round(((height - tileHeight) * row) / (GRID - 1)),
+        width: tileWidth,
+        height: tileHeight,
+      });
+    }
+  }
+  return tiles;
+}
+
+export function intersectionOverUnion(a: DetectedFace, b: DetectedFace): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (width <= 0 || height <= 0) return 0;
+  const overlap = width * height;
+  return overlap / (a.width * a.height + b.width * b.height - overlap);
+}
+
+/** Keeps the most confident of each group of boxes overlapping more than `threshold` (IoU). */
+export function mergeDuplicates(faces: readonly DetectedFace[], threshold = 0.3): DetectedFace[] {
+  const kept: DetectedFace[] = [];
+  for (const face of [...faces].sort((a, b) => b.score - a.score)) {
+    if (kept.every((other) => intersectionOverUnion(face, other) <= threshold)) kept.push(face);
+  }
+  return kept;
+}
