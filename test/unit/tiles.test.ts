@@ -18,7 +18,7 @@ describe('tiles for small faces', () => {
 
   it('puts any face up to a quarter of the side whole inside some tile', () => {
     const tiles = tilesFor(1000, 1000);
-    for (const [x, y] of [[0, 0], [240, 610], [375, 375], [749, 120], [750, 750]]) {
+    for (const [x, y] of [[0, 0], [240, 610], [375, 375], [749, 120], [750, 750]] as Array<[number, number]>) {
       const inside = tiles.some((t) => x >= t.x && y >= t.y && x + 250 <= t.x + t.width && y + 250 <= t.y + t.height);
       expect(inside, `face at ${x},${y}`).toBe(true);
     }

@@ -1,0 +1,40 @@
+/** `npm run eval` on folders a user brings: mixed images and videos, a broken file, per-file CSV and a summary. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+
+describe('npm run eval', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deepfake-eval-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scores every file of both folders through the browser pipeline and reports the metrics', () => {
+    const folders = { real: ['astronaut.jpg', 'no-face.png', 'face.webm'], fake: ['astronaut-sbi.jpg', 'truncated.mp4'] };
+    for (const [label, names] of Object.entries(folders)) {
+      mkdirSync(join(dir, label));
+      for (const name of names) copyFileSync(join(fixtures, name), join(dir, label, name));
+    }
+    const out = join(dir, 'result');
+    const printed = execFileSync('node', ['bench/eval.mjs', '--real', join(dir, 'real'), '--fake', join(dir, 'fake'), '--out', out], { encoding: 'utf8' });
+    assert.match(printed, /3 real, 2 fake/);
+    assert.match(printed, /AUC \d\.\d{3}/);
+
+    const rows = readFileSync(`${out}.csv`, 'utf8').trim().split('\n');
+    assert.equal(rows[0], 'file,label,score,faces,status,error');
+    const byName = Object.fromEntries(rows.slice(1).map((row) => [row.split(',')[0].split('/').pop(), row.split(',')]));
+    assert.deepEqual(Object.keys(byName).sort(), [...folders.real, ...folders.fake].sort());
+    assert.deepEqual(byName['no-face.png'].slice(1, 5), ['real', '0', '0', 'success']);
+    assert.deepEqual(byName['face.webm'].slice(3, 5), ['1', 'success']);
+    assert.deepEqual(byName['truncated.mp4'].slice(1, 5), ['fake', '0', '0', 'failure']);
+
+    const summary = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    assert.deepEqual(summary.count, { real: 3, fake: 2 });
+    assert.deepEqual(summary.noFace, { real: 1, fake: 1 });
+    assert.equal(summary.failures.length, 1);
+    assert.ok(summary.auc >= 0 && summary.auc <= 1);
+  });
+});
