@@ -1,3 +1,4 @@
 export { createDetector, type CheckOptions, type CheckRequest, type Detector, type DetectorOptions } from './detector';
 export { ERRORS, type ErrorType } from './respond/errors';
 export type * from './respond/types';
+export { DEFAULT_MODEL_URL } from './classify/classifier';

@@ -5,13 +5,23 @@
 import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import defaultModelUrl from '../../models/deepfake.onnx?url';
+import modelManifest from '../../models/deepfake.json';
 import { DetectorError } from '../respond/errors';
 import type { Backend, WorkerReply, WorkerRequest } from './protocol';
 
 export type { Backend } from './protocol';
 
+/** Where the shipped model is served from (the app's own origin). */
+export const DEFAULT_MODEL_URL: string = defaultModelUrl;
+
 export interface ClassifierOptions {
+  /** Where to load the model from (default: the shipped one). */
   modelUrl?: string;
+  /**
+   * Hex SHA-256 the model must have; defaults to the shipped model's, from
+   * models/deepfake.json. Pass null to load a model of your own unchecked.
+   */
+  modelSha256?: string | null;
   /** WASM threads (default 1: on small CNNs extra threads were measured to slow inference down). */
   threads?: number;
   /** Use WebGPU when the device has a hardware adapter (default true). */
@@ -57,7 +67,8 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     };
     send({
       kind: 'init',
-      modelUrl: options.modelUrl ?? defaultModelUrl,
+      modelUrl: options.modelUrl ?? DEFAULT_MODEL_URL,
+      modelSha256: options.modelSha256 === undefined ? modelManifest.sha256 : options.modelSha256,
       wasmPaths: { mjs: new URL(ortWasmLoader, location.href).href, wasm: new URL(ortWasmBinary, location.href).href },
       threads: options.threads ?? 1,
       allowWebGpu: options.webgpu ?? true,

@@ -6,6 +6,8 @@ export type Backend = 'webgpu' | 'wasm';
 export interface InitRequest {
   kind: 'init';
   modelUrl: string;
+  /** Hex SHA-256 the model's bytes must have; null skips the check (a caller's own model). */
+  modelSha256: string | null;
   wasmPaths: { mjs: string; wasm: string };
   /** WASM threads; more than 1 needs cross-origin isolation. */
   threads: number;

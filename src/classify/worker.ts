@@ -24,6 +24,11 @@ async function hasHardwareGpu(): Promise<boolean> {
   }
 }
 
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 async function init(request: InitRequest): Promise<void> {
   const started = performance.now();
   ort.env.wasm.wasmPaths = request.wasmPaths;
@@ -37,6 +42,14 @@ async function init(request: InitRequest): Promise<void> {
   } catch (error) {
     reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `Model file could not be fetched (${String(error)}).` } });
     return;
+  }
+  // Checked before use whatever served the bytes (network, HTTP cache or our service worker).
+  if (request.modelSha256 !== null) {
+    const actual = await sha256Hex(model);
+    if (actual !== request.modelSha256) {
+      reply({ kind: 'error', id: null, failure: { reason: 'model_integrity', message: `Expected SHA-256 ${request.modelSha256}, got ${actual}.` } });
+      return;
+    }
   }
   const backends: Backend[] = request.allowWebGpu && (await hasHardwareGpu()) ? ['webgpu', 'wasm'] : ['wasm'];
   let lastError: unknown;

@@ -1,5 +1,5 @@
 /** The demo page: every check goes through the public API only. */
-import { createDetector, type CheckRequest, type CheckResponse, type DetectorOptions } from '../index';
+import { createDetector, DEFAULT_MODEL_URL, type CheckRequest, type CheckResponse, type DetectorOptions } from '../index';
 import { describeFaces, drawFaces } from './faces-overlay';
 import { verdict } from './verdict';
 import { createVideoView } from './video-view';
@@ -134,4 +134,4 @@ $<HTMLFormElement>('url-form').addEventListener('submit', (event) => {
 $('copy').addEventListener('click', () => void navigator.clipboard.writeText($('json').textContent ?? ''));
 
 // Exposed for the end-to-end tests and for scripting from the console.
-Object.assign(window, { deepfakeDetector: detector, createDeepfakeDetector: createDetector });
+Object.assign(window, { deepfakeDetector: detector, createDeepfakeDetector: createDetector, deepfakeModelUrl: DEFAULT_MODEL_URL });
