@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { faceDetectorAssetsPlugin } from './build/face-detector-assets';
+import { serviceWorkerPlugin } from './build/service-worker';
 
 /**
  * Cross-origin isolation lets onnxruntime-web use SharedArrayBuffer threads;
@@ -14,7 +15,7 @@ export const SECURITY_HEADERS = {
 };
 
 export default defineConfig({
-  plugins: [faceDetectorAssetsPlugin()],
+  plugins: [faceDetectorAssetsPlugin(), serviceWorkerPlugin()],
   server: { headers: SECURITY_HEADERS },
   preview: { headers: SECURITY_HEADERS },
   worker: { format: 'es' },

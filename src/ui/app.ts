@@ -27,6 +27,17 @@ function runtimeOptionsFromQuery(query: URLSearchParams): DetectorOptions {
   };
 }
 
+/** The built app keeps its files for offline use (build/service-worker.ts); the dev server does not. */
+async function registerServiceWorker(): Promise<void> {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('./sw.js');
+  } catch {
+    // Sandboxed frames and private modes refuse service workers: the app then simply needs the network.
+  }
+}
+void registerServiceWorker();
+
 const loadStarted = performance.now();
 const detector = await createDetector(runtimeOptionsFromQuery(new URLSearchParams(location.search)));
 const loadMs = performance.now() - loadStarted;
