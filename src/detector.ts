@@ -140,7 +140,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     minFaceSize: options.minFaceSize ?? DEFAULT_FACE_SELECTION.minFaceSize,
   };
   // Load failures are kept and answered per check, so a page never breaks on a missing file.
-  const loaded: Stages | DetectorError = await Promise.all([createFaceFinder(), createClassifier(options)]).then(
+  const loaded: Stages | DetectorError = await Promise.all([createFaceFinder(options.assetBaseUrl), createClassifier(options)]).then(
     ([faces, classifier]) => ({ faces, classifier }),
     (error: unknown) => toDetectorError(error),
   );

@@ -6,6 +6,7 @@ import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import defaultModelUrl from '../../models/deepfake.onnx?url';
 import modelManifest from '../../models/deepfake.json';
+import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import type { Backend, WorkerReply, WorkerRequest } from './protocol';
 
@@ -15,6 +16,8 @@ export type { Backend } from './protocol';
 export const DEFAULT_MODEL_URL: string = defaultModelUrl;
 
 export interface ClassifierOptions {
+  /** URL of the folder holding the build's `assets/` (wasm, models); default: next to the script. */
+  assetBaseUrl?: string;
   /** Where to load the model from (default: the shipped one). */
   modelUrl?: string;
   /**
@@ -67,9 +70,12 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     };
     send({
       kind: 'init',
-      modelUrl: options.modelUrl ?? DEFAULT_MODEL_URL,
+      modelUrl: new URL(options.modelUrl ?? rebaseAsset(DEFAULT_MODEL_URL, options.assetBaseUrl), location.href).href,
       modelSha256: options.modelSha256 === undefined ? modelManifest.sha256 : options.modelSha256,
-      wasmPaths: { mjs: new URL(ortWasmLoader, location.href).href, wasm: new URL(ortWasmBinary, location.href).href },
+      wasmPaths: {
+        mjs: new URL(rebaseAsset(ortWasmLoader, options.assetBaseUrl), location.href).href,
+        wasm: new URL(rebaseAsset(ortWasmBinary, options.assetBaseUrl), location.href).href,
+      },
       threads: options.threads ?? 1,
       allowWebGpu: options.webgpu ?? true,
     });

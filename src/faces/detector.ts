@@ -4,6 +4,7 @@
  */
 import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
 import assets from 'virtual:face-detector-assets';
+import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { MIN_DETECTION_CONFIDENCE } from './constants';
 import { mergeDuplicates, tilesFor } from './tiles';
@@ -17,12 +18,16 @@ export interface FaceFinder {
   close(): void;
 }
 
-export async function createFaceFinder(): Promise<FaceFinder> {
+/** `assetBaseUrl`: see src/assets.ts. */
+export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinder> {
   let detector: FaceDetector;
   try {
-    const fileset = { wasmLoaderPath: assets.wasmLoaderPath, wasmBinaryPath: assets.wasmBinaryPath } as Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>;
+    const fileset = {
+      wasmLoaderPath: rebaseAsset(assets.wasmLoaderPath, assetBaseUrl),
+      wasmBinaryPath: rebaseAsset(assets.wasmBinaryPath, assetBaseUrl),
+    } as Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>>;
     detector = await FaceDetector.createFromOptions(fileset, {
-      baseOptions: { modelAssetPath: assets.modelAssetPath, delegate: 'CPU' },
+      baseOptions: { modelAssetPath: rebaseAsset(assets.modelAssetPath, assetBaseUrl), delegate: 'CPU' },
       runningMode: 'IMAGE',
       minDetectionConfidence: MIN_DETECTION_CONFIDENCE,
     });
