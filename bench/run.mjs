@@ -6,7 +6,9 @@
  *  - warm checks: median and p90 per stage over --runs checks of each image
  *    (0.26 to 24 megapixels; one face, four faces, none);
  *  - memory: the page's JS heap and Chromium's total resident memory, peak;
- *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg.
+ *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg;
+ *  - sustained use: --sustained consecutive checks in one page (first setting
+ *    only), JS heap after a forced garbage collection before and after.
  * Writes bench/results/<date>.json and .md with the machine's details.
  *
  *   npm run bench                              # both settings, 20 runs each
@@ -18,7 +20,9 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, openApp } from '../test/e2e/app.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
+});
 const runs = Number(values.runs);
 const settings = (values.threads ?? ['1', '2']).map(Number);
 
@@ -59,7 +63,30 @@ function chromiumRss() {
   }
 }
 
-async function benchSetting(threads) {
+/** JS heap after a full garbage collection, so that growth means memory kept, not garbage not yet collected. */
+async function settledHeap(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize;
+}
+
+async function sustainedUse(page, cdp, count) {
+  const before = await settledHeap(cdp);
+  const started = performance.now();
+  const failures = await page.evaluate(async (count) => {
+    let failed = 0;
+    for (let i = 0; i < count; i++) {
+      const response = await window.deepfakeDetector.check({ media: window.benchImages['astronaut.jpg (0.26 MP, 1 face)'] });
+      if (response.status !== 'success') failed++;
+    }
+    return failed;
+  }, count);
+  const seconds = (performance.now() - started) / 1000;
+  const after = await settledHeap(cdp);
+  return { checks: count, failures, seconds, heapBefore: before, heapAfter: after, growth: (after - before) / before };
+}
+
+async function benchSetting(threads, sustainedChecks) {
   const navigationStarted = performance.now();
   const app = await openApp({ path: `/?threads=${threads}` });
   await app.page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
@@ -124,6 +151,8 @@ async function benchSetting(threads) {
     images.push({ image: label, runs, faces, stages });
   }
 
+  const sustained = sustainedChecks > 0 ? await sustainedUse(app.page, cdp, sustainedChecks) : null;
+
   let video = null;
   const clip = videoClip();
   if (clip) {
@@ -139,7 +168,7 @@ async function benchSetting(threads) {
     peak.rss = Math.max(peak.rss, chromiumRss());
   }
   await app.close();
-  return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status }, warm: images, memory: { baseline, peak }, video };
+  return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status }, warm: images, memory: { baseline, peak }, sustained, video };
 }
 
 const report = {
@@ -147,7 +176,7 @@ const report = {
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg()[0] },
   settings: [],
 };
-for (const threads of settings) report.settings.push(await benchSetting(threads));
+for (const [index, threads] of settings.entries()) report.settings.push(await benchSetting(threads, index === 0 ? Number(values.sustained) : 0));
 
 mkdirSync('bench/results', { recursive: true });
 const stamp = report.date.replace(/[:.]/g, '-');
@@ -170,6 +199,9 @@ for (const s of report.settings) {
     ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
     '',
     `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; Chromium resident memory (all processes) ${mib(s.memory.baseline.rss)} MiB before, peak ${mib(s.memory.peak.rss)} MiB.`,
+    ...(s.sustained
+      ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth).`]
+      : []),
     s.video
       ? `Video: ${s.video.clip}: ${s.video.frames} frames in ${ms(s.video.wallMs)} ms = **${s.video.framesPerSecond.toFixed(1)} frames/s** (per frame: seek+decode ${ms(s.video.perFrame.decode)}, detect ${ms(s.video.perFrame.detect)}, crop ${ms(s.video.perFrame.crop)}, classify ${ms(s.video.perFrame.classify)} ms).`
       : 'Video: not measured (no ffmpeg).',
