@@ -134,3 +134,19 @@ describe('image checks in the built app', () => {
     assert.deepEqual(app.problems, []);
   });
 });
+
+describe('two WASM threads under the page\'s strict CSP', () => {
+  it('loads and checks with ?threads=2, no CSP violation and nothing from elsewhere', async () => {
+    const app = await openApp({ path: '/?threads=2' });
+    try {
+      await waitUntilReady(app.page);
+      assert.match(await app.page.textContent('#engine'), /2 threads/);
+      const response = await checkFile(app.page, astronaut, 'astronaut.jpg');
+      assert.deepEqual([response.status, response.faces.length], ['success', 1]);
+      assert.deepEqual(app.problems, [], 'a CSP violation is logged as a console error');
+      assert.deepEqual(leaks(app), { foreign: [], uploads: [] });
+    } finally {
+      await app.close();
+    }
+  });
+});
