@@ -12,8 +12,9 @@
 - astronaut-sbi.jpg: astronaut.jpg self-blended by our own SBI code, with the
   keypoints the app's face detector found, and a fixed seed.
 
-The video clips (face.mp4, face.webm, no-face.webm, audio-only.m4a,
-truncated.mp4) are made from these by test/fixtures/make-videos.sh.
+The video clips (face.mp4, face.webm, no-face.webm, unsupported-codec.mp4,
+audio-only.m4a, truncated.mp4) and animated.gif are made from these by
+test/fixtures/make-videos.sh.
 """
 import argparse
 import json

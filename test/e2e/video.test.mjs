@@ -58,6 +58,12 @@ describe('video checks in the built app', () => {
     assert.match(audio.error.message, /no video track/);
   });
 
+  it('answers a codec this browser cannot decode with a clear media error', async () => {
+    const { response } = await checkVideoFile(app.page, fixture('unsupported-codec.mp4'), 'unsupported-codec.mp4', 'video/mp4');
+    assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'media_error', 21], JSON.stringify(response));
+    assert.match(response.error.message, /cannot decode the video's codec/);
+  });
+
   it('stops at once when cancelled half-way, and checks again afterwards', async () => {
     const { response, progress } = await checkVideoFile(app.page, faceMp4, 'face.mp4', 'video/mp4', { interval: 0.2, abortAfter: 7 });
     assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'unknown_error', 41], JSON.stringify(response));
