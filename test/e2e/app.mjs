@@ -6,7 +6,8 @@ import { preview } from 'vite';
 import { launchBrowser } from './browser.mjs';
 
 export async function openApp({ path = '/' } = {}) {
-  const server = await preview({ logLevel: 'warn', preview: { port: 0, strictPort: false } });
+  // An explicit IPv4 loopback address: 'localhost' may resolve to ::1 where another process holds the same port.
+  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const origin = new URL(server.resolvedUrls.local[0]).origin;
   const browser = await launchBrowser();
   const requests = [];
