@@ -5,7 +5,7 @@
  */
 import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
-import { DEFAULT_LIMITS, type MediaLimits } from './limits';
+import { boundedDecodeSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
 
 export interface DecodedImage {
@@ -30,12 +30,17 @@ export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_
   }
   const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
   if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, BMP and GIF.');
+  let bounded: { width: number; height: number } | null = null;
   if (header.width !== null && header.height !== null) {
     if (header.width === 0 || header.height === 0) throw new DetectorError('corrupt_media', 'Its header gives a size of zero.');
     checkPixels(header.width, header.height, limits);
+    bounded = boundedDecodeSize(header.width, header.height, header.orientation, limits.maxDecodedPixels);
   }
   try {
-    return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    return await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      ...(bounded ? { resizeWidth: bounded.width, resizeHeight: bounded.height, resizeQuality: 'high' } : {}),
+    });
   } catch (error) {
     throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
   }

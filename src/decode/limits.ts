@@ -6,10 +6,30 @@ export interface MediaLimits {
   maxPixels: number;
   /** Longest accepted video, in seconds. */
   maxVideoSeconds: number;
+  /**
+   * Larger images are decoded downscaled to this many pixels: it bounds the
+   * memory a check takes (4 bytes a pixel) and stays within iOS Safari's
+   * canvas cap of 16,777,216 px. Faces in such photos are large enough that
+   * the crops lose nothing the 160 px classifier input could use.
+   */
+  maxDecodedPixels: number;
 }
 
 export const DEFAULT_LIMITS: MediaLimits = {
   maxFileBytes: 50 * 1024 * 1024,
   maxPixels: 64_000_000,
   maxVideoSeconds: 600,
+  maxDecodedPixels: 16_777_216,
 };
+
+/**
+ * The size to decode an image at: its displayed size (EXIF orientations 5-8
+ * turn it a quarter, swapping width and height), scaled down evenly to at
+ * most `maxPixels`; null when it fits as it is.
+ */
+export function boundedDecodeSize(width: number, height: number, orientation: number, maxPixels: number): { width: number; height: number } | null {
+  const [shownWidth, shownHeight] = orientation >= 5 ? [height, width] : [width, height];
+  if (shownWidth * shownHeight <= maxPixels) return null;
+  const scale = Math.sqrt(maxPixels / (shownWidth * shownHeight));
+  return { width: Math.max(1, Math.floor(shownWidth * scale)), height: Math.max(1, Math.floor(shownHeight * scale)) };
+}

@@ -7,9 +7,11 @@ export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp';
 
 export interface ImageHeader {
   format: ImageFormat;
-  /** Null where the header is cut short before the dimensions. */
+  /** As stored, before any EXIF rotation; null where the header is cut short before the dimensions. */
   width: number | null;
   height: number | null;
+  /** EXIF orientation (1-8; 1 where there is none); 5-8 show the image turned a quarter, width and height swapped. */
+  orientation: number;
 }
 
 /** How many leading bytes `readImageHeader` needs in the worst common case (JPEG with large EXIF). */
@@ -44,7 +46,8 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
   if (!format) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = dimensions(format, bytes, view);
-  return { format, width: size?.[0] ?? null, height: size?.[1] ?? null };
+  const orientation = format === 'jpeg' ? jpegOrientation(bytes, view) : 1;
+  return { format, width: size?.[0] ?? null, height: size?.[1] ?? null, orientation };
 }
 
 function dimensions(format: ImageFormat, bytes: Uint8Array, view: DataView): [number, number] | null {
@@ -80,8 +83,9 @@ function webpDimensions(bytes: Uint8Array, view: DataView): [number, number] | n
   return null;
 }
 
-/** Walks the JPEG markers up to the first start-of-frame. */
-function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | null {
+/** Walks the JPEG markers up to the first one `visit` answers for (not undefined), or the end of the bytes. */
+function walkJpeg<T>(bytes: Uint8Array, visit: (marker: number, at: number) => T | undefined): T | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 2;
   while (at + 9 < bytes.length) {
     if (bytes[at] !== 0xff) return null;
@@ -90,8 +94,8 @@ function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | n
       at += 1; // fill byte
       continue;
     }
-    const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isStartOfFrame) return [view.getUint16(at + 7), view.getUint16(at + 5)];
+    const answer = visit(marker, at);
+    if (answer !== undefined) return answer;
     if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
       at += 2;
       continue;
@@ -99,4 +103,34 @@ function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | n
     at += 2 + view.getUint16(at + 2);
   }
   return null;
+}
+
+const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | null {
+  return walkJpeg(bytes, (marker, at) => (isStartOfFrame(marker) ? ([view.getUint16(at + 7), view.getUint16(at + 5)] as [number, number]) : undefined));
+}
+
+/** The Orientation tag (0x0112) of IFD0 in an APP1 Exif segment before the image data; 1 when absent or unreadable. */
+function jpegOrientation(bytes: Uint8Array, view: DataView): number {
+  const found = walkJpeg(bytes, (marker, at) => {
+    if (isStartOfFrame(marker)) return 1;
+    if (marker !== 0xe1 || ascii(bytes, at + 4, 6) !== 'Exif\0\0') return undefined;
+    const tiff = at + 10;
+    if (tiff + 8 > bytes.length) return 1;
+    const little = ascii(bytes, tiff, 2) === 'II';
+    const ifd = tiff + view.getUint32(tiff + 4, little);
+    if (ifd + 2 > bytes.length) return 1;
+    const entries = view.getUint16(ifd, little);
+    for (let i = 0; i < entries; i++) {
+      const entry = ifd + 2 + i * 12;
+      if (entry + 12 > bytes.length) break;
+      if (view.getUint16(entry, little) === 0x0112) {
+        const value = view.getUint16(entry + 8, little);
+        return value >= 1 && value <= 8 ? value : 1;
+      }
+    }
+    return 1;
+  });
+  return found ?? 1;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { boundedDecodeSize } from '../../src/decode/limits';
 import { readImageHeader, sniffImageFormat, sniffVideoContainer } from '../../src/decode/sniff';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -16,23 +17,23 @@ const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 describe('image header sniffing', () => {
   it('reads JPEG and PNG fixtures with their true sizes', () => {
-    expect(readImageHeader(fixture('astronaut.jpg'))).toEqual({ format: 'jpeg', width: 512, height: 512 });
-    expect(readImageHeader(fixture('no-face.png'))).toEqual({ format: 'png', width: 480, height: 320 });
+    expect(readImageHeader(fixture('astronaut.jpg'))).toEqual({ format: 'jpeg', width: 512, height: 512, orientation: 1 });
+    expect(readImageHeader(fixture('no-face.png'))).toEqual({ format: 'png', width: 480, height: 320, orientation: 1 });
   });
 
   it('reads a decompression bomb\'s claimed size without decoding it', () => {
-    expect(readImageHeader(png(30000, 30000))).toEqual({ format: 'png', width: 30000, height: 30000 });
+    expect(readImageHeader(png(30000, 30000))).toEqual({ format: 'png', width: 30000, height: 30000, orientation: 1 });
   });
 
   it('reads GIF, BMP and the three WebP flavours', () => {
     const gif = new Uint8Array([...ascii('GIF89a'), 0x40, 0x01, 0xf0, 0x00]);
-    expect(readImageHeader(gif)).toEqual({ format: 'gif', width: 320, height: 240 });
+    expect(readImageHeader(gif)).toEqual({ format: 'gif', width: 320, height: 240, orientation: 1 });
 
     const bmp = new Uint8Array(30);
     bmp.set(ascii('BM'));
     new DataView(bmp.buffer).setInt32(18, 640, true);
     new DataView(bmp.buffer).setInt32(22, -480, true); // top-down
-    expect(readImageHeader(bmp)).toEqual({ format: 'bmp', width: 640, height: 480 });
+    expect(readImageHeader(bmp)).toEqual({ format: 'bmp', width: 640, height: 480, orientation: 1 });
 
     const webp = (chunk: string, fill: (view: DataView) => void) => {
       const bytes = new Uint8Array(32);
@@ -56,8 +57,13 @@ describe('image header sniffing', () => {
     ).toMatchObject({ width: 800, height: 600 });
   });
 
+  it('reads the EXIF orientation of a JPEG, and 1 where there is none', () => {
+    expect(readImageHeader(fixture('astronaut-exif-rotated.jpg'))).toMatchObject({ format: 'jpeg', orientation: 6 });
+    expect(readImageHeader(fixture('astronaut.jpg'))!.orientation).toBe(1);
+  });
+
   it('knows a truncated header as the format with unknown size', () => {
-    expect(readImageHeader(fixture('astronaut.jpg').subarray(0, 20))).toEqual({ format: 'jpeg', width: null, height: null });
+    expect(readImageHeader(fixture('astronaut.jpg').subarray(0, 20))).toEqual({ format: 'jpeg', width: null, height: null, orientation: 1 });
   });
 
   it('refuses what it does not support: SVG, PDF, TIFF, HEIC, MP4, text, nothing', () => {
@@ -79,5 +85,24 @@ describe('video container sniffing', () => {
     for (const brand of ['heic', 'mif1', 'avif']) expect(sniffVideoContainer(new Uint8Array([0, 0, 0, 24, ...ascii(`ftyp${brand}`)]))).toBeNull();
     expect(sniffVideoContainer(fixture('astronaut.jpg'))).toBeNull();
     expect(sniffVideoContainer(new Uint8Array())).toBeNull();
+  });
+});
+
+describe('boundedDecodeSize', () => {
+  it('leaves images within the bound alone', () => {
+    expect(boundedDecodeSize(4096, 4096, 1, 16_777_216)).toBeNull();
+  });
+
+  it('scales larger images evenly to at most the bound', () => {
+    const size = boundedDecodeSize(8000, 6000, 1, 16_777_216)!;
+    expect(size.width * size.height).toBeLessThanOrEqual(16_777_216);
+    expect(size.width / size.height).toBeCloseTo(8000 / 6000, 3);
+    expect(size.width).toBeGreaterThan(4700);
+  });
+
+  it('gives the size as displayed for EXIF orientations that turn the image', () => {
+    const size = boundedDecodeSize(8000, 6000, 6, 16_777_216)!;
+    expect(size.height).toBeGreaterThan(size.width);
+    expect(size.height / size.width).toBeCloseTo(8000 / 6000, 3);
   });
 });
