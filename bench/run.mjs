@@ -5,7 +5,7 @@
  *  - cold start: page load until the detector is ready, and the first check;
  *  - warm checks: median and p90 per stage over --runs checks of each image
  *    (0.26 to 24 megapixels; one face, four faces, none);
- *  - memory: the page's JS heap and Chromium's total resident memory, peak;
+ *  - memory: the page's JS heap and the renderer processes' resident memory, peak;
  *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg;
  *  - sustained use: --sustained consecutive checks in one page (first setting
  *    only), JS heap after a forced garbage collection before and after.
@@ -53,11 +53,16 @@ function videoClip() {
   }
 }
 
-/** Chromium's resident memory over all its processes, from /proc (Linux). */
+/**
+ * Resident memory of Chromium's renderer processes (Linux `ps`): the page,
+ * its workers and their wasm heaps, without the browser and GPU processes.
+ */
 function chromiumRss() {
   try {
-    return execFileSync('ps', ['-C', 'chromium', '-o', 'rss='], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb) * 1024, 0);
+    return execFileSync('ps', ['-C', 'chromium', '-o', 'rss=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('--type=renderer'))
+      .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]) * 1024, 0);
   } catch {
     return 0;
   }
@@ -198,7 +203,7 @@ for (const s of report.settings) {
     '|---|---|---|---|---|---|---|---|---|',
     ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
     '',
-    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; Chromium resident memory (all processes) ${mib(s.memory.baseline.rss)} MiB before, peak ${mib(s.memory.peak.rss)} MiB.`,
+    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes' resident memory (page, workers, wasm heaps) ${mib(s.memory.baseline.rss)} MiB before, peak ${mib(s.memory.peak.rss)} MiB.`,
     ...(s.sustained
       ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth).`]
       : []),
