@@ -45,7 +45,8 @@ if (files.length === 0) {
   process.exit(2);
 }
 
-const app = await openApp();
+// No service worker: it would fetch /__eval/ itself, past the route that serves the files.
+const app = await openApp({ serviceWorkers: 'block' });
 // The files are served to the page from its own origin, so checks see them as a user's upload.
 await app.page.route(`${app.origin}/__eval/*`, (route) => {
   const index = Number(new URL(route.request().url()).pathname.split('/').pop());

@@ -5,11 +5,11 @@
 import { preview } from 'vite';
 import { launchBrowser } from './browser.mjs';
 
-export async function openApp({ path = '/' } = {}) {
+export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
   // An explicit IPv4 loopback address: 'localhost' may resolve to ::1 where another process holds the same port.
   const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const origin = new URL(server.resolvedUrls.local[0]).origin;
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ serviceWorkers });
   const requests = [];
   const problems = [];
   browser.context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() }));

@@ -10,11 +10,13 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser() {
+/** `serviceWorkers: 'block'` keeps the app's service worker out (it would answer requests that Playwright's routes should). */
+export async function launchBrowser({ serviceWorkers = 'allow' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'deepfake-check-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    serviceWorkers,
     args: [
       '--no-sandbox',
       '--disable-gpu',
