@@ -17,7 +17,9 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 function serve() {
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    const file = path.startsWith('/deepfake-check/') ? join(root, 'dist-lib', path.slice('/deepfake-check/'.length)) : join(root, 'examples', path);
+    // dist-lib/ twice: where the widget's script is, and a second copy of its assets, as a page hosting them elsewhere would.
+    const library = ['/deepfake-check/', '/elsewhere/'].find((prefix) => path.startsWith(prefix));
+    const file = library ? join(root, 'dist-lib', path.slice(library.length)) : join(root, 'examples', path);
     if (!normalize(file).startsWith(root) || !existsSync(file) || file.endsWith('/')) {
       response.writeHead(404).end();
       return;
@@ -78,6 +80,25 @@ describe('the <deepfake-check> widget embedded in another page', () => {
     const compact = await checkInWidget(page, 'deepfake-check[compact]');
     assert.equal(compact.status, 'success');
     assert.equal(await page.locator('deepfake-check[compact] canvas').isVisible(), false);
+    await page.close();
+  });
+
+  it('loads its runtime files from the folder its `assets` attribute names', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${origin}/widget.html`);
+    const before = requests.length;
+    await page.evaluate(() => {
+      const widget = document.createElement('deepfake-check');
+      widget.id = 'moved';
+      widget.setAttribute('assets', '/elsewhere/');
+      document.body.append(widget);
+    });
+    const response = await checkInWidget(page, '#moved');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    const loaded = requests.slice(before);
+    for (const file of [/\/elsewhere\/assets\/deepfake-[^/]+\.onnx$/, /\/elsewhere\/assets\/ort-wasm[^/]+\.wasm$/, /\/elsewhere\/assets\/vision_wasm_internal[^/]+\.wasm$/]) {
+      assert.ok(loaded.some((url) => file.test(url)), `${file} among ${loaded.join(', ')}`);
+    }
     await page.close();
   });
 
