@@ -1,12 +1,14 @@
 /**
  * decode: turns whatever the caller handed over into a full-resolution
  * bitmap (EXIF orientation applied) plus a smaller copy for face detection.
- * Sizes are checked from the file header before anything is decoded.
+ * Sizes are checked from the file header before anything is decoded; files
+ * are decoded in a worker (src/decode/decode-worker.ts), bounded in size.
  */
 import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
 import { boundedDecodeSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
+import { bitmapOptions, type DecodeReply, type DecodeRequest } from './decode-protocol';
 
 export interface DecodedImage {
   /** Full-resolution pixels; classifier crops come from here. */
@@ -37,13 +39,51 @@ export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_
     bounded = boundedDecodeSize(header.width, header.height, header.orientation, limits.maxDecodedPixels);
   }
   try {
-    return await createImageBitmap(blob, {
-      imageOrientation: 'from-image',
-      ...(bounded ? { resizeWidth: bounded.width, resizeHeight: bounded.height, resizeQuality: 'high' } : {}),
-    });
+    return await decodeOffThread(blob, bounded);
   } catch (error) {
     throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
   }
+}
+
+/** Reply id for requests the worker dropped when it failed: the page decodes those itself. */
+const WORKER_FAILED = -1;
+
+let decoder: { worker: Worker; nextId: number; pending: Map<number, (reply: DecodeReply) => void> } | null | undefined;
+
+/** The decoding worker, started on first use; null where workers cannot start (then the page decodes itself). */
+function decodingWorker() {
+  if (decoder !== undefined) return decoder;
+  try {
+    const worker = new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module', name: 'deepfake-decoder' });
+    const pending = new Map<number, (reply: DecodeReply) => void>();
+    worker.onmessage = (event: MessageEvent<DecodeReply>) => {
+      pending.get(event.data.id)?.(event.data);
+      pending.delete(event.data.id);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      for (const resolve of pending.values()) resolve({ id: WORKER_FAILED, error: event.message });
+      pending.clear();
+      decoder = null; // later images are decoded by the page itself
+    };
+    decoder = { worker, nextId: 1, pending };
+  } catch {
+    decoder = null;
+  }
+  return decoder;
+}
+
+async function decodeOffThread(blob: Blob, size: DecodeRequest['size']): Promise<ImageBitmap> {
+  const worker = decodingWorker();
+  if (!worker) return createImageBitmap(blob, bitmapOptions(size));
+  const id = worker.nextId++;
+  const reply = await new Promise<DecodeReply>((resolve) => {
+    worker.pending.set(id, resolve);
+    worker.worker.postMessage({ id, blob, size } satisfies DecodeRequest);
+  });
+  if (reply.id === WORKER_FAILED) return createImageBitmap(blob, bitmapOptions(size));
+  if (reply.error !== undefined) throw new Error(reply.error);
+  return reply.bitmap;
 }
 
 export async function decodeImage(input: ImageInput, limits: MediaLimits = DEFAULT_LIMITS): Promise<DecodedImage> {

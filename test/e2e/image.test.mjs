@@ -162,6 +162,10 @@ describe('image checks in the built app', () => {
     assert.ok(app.requests.length > 5, 'the recorder saw the page load');
   });
 
+  it('decoded the files in its decoding worker, not on the page\'s thread', () => {
+    assert.ok(app.requests.some((request) => /\/assets\/decode-worker-[^/]+\.js$/.test(request.url)), 'the decoding worker was loaded');
+  });
+
   it('logged no page errors and no failed requests', () => {
     assert.deepEqual(app.problems, []);
   });
