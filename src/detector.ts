@@ -10,7 +10,7 @@ import { cropFace } from './crop/pixels';
 import { uncertainty } from './crop/quality';
 import { decodeImage, withDetectionCopy, type DecodedImage, type ImageInput } from './decode/image';
 import { DEFAULT_LIMITS, type MediaLimits } from './decode/limits';
-import { HEADER_BYTES, sniffVideoContainer } from './decode/sniff';
+import { sniffVideoContainer, VIDEO_MAGIC_BYTES } from './decode/sniff';
 import { fetchMedia, parseMediaUrl } from './decode/url';
 import { openVideo, type VideoInput } from './decode/video';
 import { createFaceFinder, type FaceFinder } from './faces/detector';
@@ -120,7 +120,7 @@ function uriOf(request: CheckRequest): string | null {
 async function resolveMedia(request: CheckRequest, limits: MediaLimits, signal?: AbortSignal): Promise<{ video: VideoInput } | { image: ImageInput }> {
   const media = request.url !== undefined ? await fetchMedia(parseMediaUrl(request.url), limits, signal) : request.media;
   if (isVideoElement(media)) return { video: media };
-  if (media instanceof Blob && sniffVideoContainer(new Uint8Array(await media.slice(0, HEADER_BYTES).arrayBuffer()))) return { video: media };
+  if (media instanceof Blob && sniffVideoContainer(new Uint8Array(await media.slice(0, VIDEO_MAGIC_BYTES).arrayBuffer()))) return { video: media };
   return { image: media };
 }
 

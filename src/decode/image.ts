@@ -6,7 +6,7 @@
  */
 import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
-import { boundedDecodeSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
+import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
 import { bitmapOptions, type DecodeReply, type DecodeRequest } from './decode-protocol';
 
@@ -26,10 +26,7 @@ export type ImageInput = Blob | ImageBitmap | HTMLImageElement;
 
 /** Checks a file's bytes against the limits and decodes it. */
 export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_LIMITS): Promise<ImageBitmap> {
-  if (blob.size === 0) throw new DetectorError('empty_file');
-  if (blob.size > limits.maxFileBytes) {
-    throw new DetectorError('file_too_large', `It has ${megabytes(blob.size)} MB; the limit is ${megabytes(limits.maxFileBytes)} MB.`);
-  }
+  checkFileSize(blob, limits);
   const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
   if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, BMP and GIF.');
   let bounded: { width: number; height: number } | null = null;
@@ -135,8 +132,4 @@ function checkPixels(width: number, height: number, limits: MediaLimits): void {
       `It is ${width}x${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(limits.maxPixels / 1e6).toFixed(0)} MP.`,
     );
   }
-}
-
-function megabytes(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
 }

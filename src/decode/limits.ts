@@ -1,3 +1,5 @@
+import { DetectorError } from '../respond/errors';
+
 /** Input limits, enforced before decoding; at least as generous as the hosted API (12 MB, 64 MP, 60 s videos). */
 export interface MediaLimits {
   /** Largest accepted file, in bytes. */
@@ -32,4 +34,16 @@ export function boundedDecodeSize(width: number, height: number, orientation: nu
   if (shownWidth * shownHeight <= maxPixels) return null;
   const scale = Math.sqrt(maxPixels / (shownWidth * shownHeight));
   return { width: Math.max(1, Math.floor(shownWidth * scale)), height: Math.max(1, Math.floor(shownHeight * scale)) };
+}
+
+/** Refuses an empty file or one over the size limit, before any byte of it is read. */
+export function checkFileSize(blob: Blob, limits: MediaLimits): void {
+  if (blob.size === 0) throw new DetectorError('empty_file');
+  if (blob.size > limits.maxFileBytes) {
+    throw new DetectorError('file_too_large', `It has ${megabytes(blob.size)} MB; the limit is ${megabytes(limits.maxFileBytes)} MB.`);
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }

@@ -31,6 +31,9 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
 
 export type VideoContainer = 'mp4' | 'webm';
 
+/** `sniffVideoContainer` looks at no more than this many leading bytes. */
+export const VIDEO_MAGIC_BYTES = 12;
+
 /** ISO-BMFF brands of still images (HEIC, HEIF, AVIF) that share MP4's `ftyp` box. */
 const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
 
@@ -84,8 +87,7 @@ function webpDimensions(bytes: Uint8Array, view: DataView): [number, number] | n
 }
 
 /** Walks the JPEG markers up to the first one `visit` answers for (not undefined), or the end of the bytes. */
-function walkJpeg<T>(bytes: Uint8Array, visit: (marker: number, at: number) => T | undefined): T | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function walkJpeg<T>(bytes: Uint8Array, view: DataView, visit: (marker: number, at: number) => T | undefined): T | null {
   let at = 2;
   while (at + 9 < bytes.length) {
     if (bytes[at] !== 0xff) return null;
@@ -108,12 +110,12 @@ function walkJpeg<T>(bytes: Uint8Array, visit: (marker: number, at: number) => T
 const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
 function jpegDimensions(bytes: Uint8Array, view: DataView): [number, number] | null {
-  return walkJpeg(bytes, (marker, at) => (isStartOfFrame(marker) ? ([view.getUint16(at + 7), view.getUint16(at + 5)] as [number, number]) : undefined));
+  return walkJpeg(bytes, view, (marker, at) => (isStartOfFrame(marker) ? ([view.getUint16(at + 7), view.getUint16(at + 5)] as [number, number]) : undefined));
 }
 
 /** The Orientation tag (0x0112) of IFD0 in an APP1 Exif segment before the image data; 1 when absent or unreadable. */
 function jpegOrientation(bytes: Uint8Array, view: DataView): number {
-  const found = walkJpeg(bytes, (marker, at) => {
+  const found = walkJpeg(bytes, view, (marker, at) => {
     if (isStartOfFrame(marker)) return 1;
     if (marker !== 0xe1 || ascii(bytes, at + 4, 6) !== 'Exif\0\0') return undefined;
     const tiff = at + 10;

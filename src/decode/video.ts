@@ -5,7 +5,7 @@
  * wait has a deadline and honours the caller's AbortSignal.
  */
 import { DetectorError } from '../respond/errors';
-import { DEFAULT_LIMITS, type MediaLimits } from './limits';
+import { checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 
 export type VideoInput = Blob | HTMLVideoElement;
 
@@ -23,10 +23,7 @@ export interface VideoSource {
 const WAIT_MS = 10_000;
 
 export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT_LIMITS, signal?: AbortSignal): Promise<VideoSource> {
-  if (input instanceof Blob && input.size === 0) throw new DetectorError('empty_file');
-  if (input instanceof Blob && input.size > limits.maxFileBytes) {
-    throw new DetectorError('file_too_large', `The limit is ${Math.round(limits.maxFileBytes / 1024 / 1024)} MB.`);
-  }
+  if (input instanceof Blob) checkFileSize(input, limits);
   const video = document.createElement('video');
   const objectUrl = input instanceof Blob ? URL.createObjectURL(input) : null;
   const close = () => {
@@ -39,7 +36,7 @@ export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT
     video.playsInline = true;
     video.preload = 'auto';
     if (!(input instanceof Blob)) video.crossOrigin = input.crossOrigin;
-    video.src = objectUrl ?? (input as HTMLVideoElement).currentSrc ?? (input as HTMLVideoElement).src;
+    video.src = objectUrl ?? ((input as HTMLVideoElement).currentSrc || (input as HTMLVideoElement).src);
     await until(video, 'loadeddata', signal);
     if (video.videoWidth === 0 || video.videoHeight === 0) throw new DetectorError('no_video_frames', 'It has no video track (audio only?).');
     const durationMs = (await knownDuration(video, signal)) * 1000;
