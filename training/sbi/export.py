@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader
 
 from .crop import CLASSIFIER_INPUT_SIZE
 from .data import load_harvest, split_of
-from .model import CalibratedNet, DeepfakeNet
+from .model import ARCHITECTURES, CalibratedNet, build_net
 from .quantize import quantize_weights
 from .train import SelfBlendedFaces, predict
 
@@ -67,7 +67,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
 
-    net = DeepfakeNet()
+    arch = json.loads((args.run / "run.json").read_text())["arch"]
+    net = build_net(arch)
     weights = args.run / "model.pt"
     state = torch.load(weights) if weights.exists() else torch.load(args.run / "checkpoint.pt")["model"]
     net.load_state_dict(state)
@@ -96,7 +97,7 @@ def main(argv=None) -> int:
         "file": "deepfake.onnx",
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
-        "architecture": "MobileNetV3-small (from scratch), 1 output",
+        "architecture": ARCHITECTURES[arch],
         "input": {"name": "pixels", "shape": ["faces", 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE], "values": "RGB, 0..255, float32"},
         "output": {"name": "deepfake", "shape": ["faces", 1], "values": "calibrated probability that the face was swapped or modified"},
         "threshold": 0.5,

@@ -1,11 +1,22 @@
-"""The classifier: MobileNetV3-small, trained from scratch, with pixel normalisation built in."""
+"""The classifiers we train, each with its pixel normalisation built in, so the app always feeds RGB 0..255."""
+from __future__ import annotations
+
+from pathlib import Path
+
 import torch
 from torch import nn
 from torchvision.models import mobilenet_v3_small
 
+from .faceres import FEATURES, FaceResBackbone, faceres_input, read_tfjs_weights
+
+ARCHITECTURES = {
+    "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
+    "faceres": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), 1 output",
+}
+
 
 class DeepfakeNet(nn.Module):
-    """Input: float32 RGB in 0..255, (N, 3, 160, 160). Output: one logit per face (higher: more likely fake)."""
+    """MobileNetV3-small from scratch. Input: float32 RGB in 0..255, (N, 3, 160, 160). Output: one logit per face."""
 
     def __init__(self):
         super().__init__()
@@ -15,10 +26,36 @@ class DeepfakeNet(nn.Module):
         return self.backbone(pixels / 127.5 - 1.0)
 
 
+class FaceResDeepfakeNet(nn.Module):
+    """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
+
+    def __init__(self):
+        super().__init__()
+        self.backbone = FaceResBackbone()
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(FEATURES, 1))
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.head(self.backbone(faceres_input(pixels)))
+
+
+def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
+    """A fresh network; `pretrained` (FaceRes' model.json) loads the face-identification weights into the backbone."""
+    if architecture == "mobilenetv3":
+        if pretrained:
+            raise ValueError("mobilenetv3 has no pretrained weights; it trains from scratch")
+        return DeepfakeNet()
+    if architecture == "faceres":
+        net = FaceResDeepfakeNet()
+        if pretrained:
+            net.backbone.load_tfjs(read_tfjs_weights(pretrained))
+        return net
+    raise ValueError(f"unknown architecture {architecture!r}; known: {', '.join(ARCHITECTURES)}")
+
+
 class CalibratedNet(nn.Module):
     """What ships: sigmoid(a * logit + b), with a and b fitted on validation faces so that 0.5 is the threshold."""
 
-    def __init__(self, net: DeepfakeNet, scale: float, bias: float):
+    def __init__(self, net: nn.Module, scale: float, bias: float):
         super().__init__()
         self.net = net
         self.register_buffer("scale", torch.tensor(float(scale)))

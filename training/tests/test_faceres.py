@@ -1,0 +1,67 @@
+"""FaceRes' TFJS weights are read and mapped onto our PyTorch MobileNet correctly.
+
+The weight reader is checked on a manifest we write ourselves. The mapping is
+checked the only way that proves it end to end: FaceRes' own gender head on our
+backbone must tell men from women in UTKFace photos (labelled in their file
+names) about as well as FaceRes does; a transposed kernel or a misplaced bias
+drops it to chance. Skips where the weights (training/fetch_faceres.sh) or
+../shared are absent.
+"""
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from sbi.faceres import DEFAULT_MODEL_JSON, FaceResBackbone, GenderHead, faceres_input, read_tfjs_weights
+from sbi.model import FaceResDeepfakeNet, build_net
+
+UTK = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces-utk"
+
+
+def test_reads_float16_quantized_and_int32_weights(tmp_path):
+    kernel = np.arange(6, dtype=np.float32).reshape(2, 3) / 4
+    indices = np.array([1, 2], dtype=np.int32)
+    (tmp_path / "w.bin").write_bytes(kernel.astype(np.float16).tobytes() + indices.tobytes())
+    manifest = {"weightsManifest": [{"paths": ["w.bin"], "weights": [
+        {"name": "k", "shape": [2, 3], "dtype": "float32", "quantization": {"dtype": "float16", "original_dtype": "float32"}},
+        {"name": "i", "shape": [2], "dtype": "int32"}]}]}
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    tensors = read_tfjs_weights(tmp_path / "m.json")
+    assert tensors["k"].dtype == np.float32 and np.array_equal(tensors["k"], kernel)
+    assert np.array_equal(tensors["i"], indices)
+
+
+def test_refuses_a_manifest_that_disagrees_with_its_weight_file(tmp_path):
+    (tmp_path / "w.bin").write_bytes(np.zeros(5, np.float32).tobytes())
+    manifest = {"weightsManifest": [{"paths": ["w.bin"], "weights": [{"name": "k", "shape": [4], "dtype": "float32"}]}]}
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="manifest describes 16 bytes"):
+        read_tfjs_weights(tmp_path / "m.json")
+
+
+def test_network_without_pretrained_weights_gives_one_logit_per_face():
+    net = build_net("faceres").eval()
+    assert isinstance(net, FaceResDeepfakeNet)
+    with torch.no_grad():
+        assert net(torch.rand(2, 3, 160, 160) * 255).shape == (2, 1)
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_JSON.exists(), reason=f"FaceRes weights not at {DEFAULT_MODEL_JSON}: run training/fetch_faceres.sh")
+@pytest.mark.skipif(not UTK.is_dir(), reason=f"UTKFace photos not found at {UTK} (../shared is absent)")
+def test_mapped_weights_keep_faceres_gender_accuracy():
+    tensors = read_tfjs_weights(DEFAULT_MODEL_JSON)
+    backbone, head = FaceResBackbone(), GenderHead(tensors)
+    backbone.load_tfjs(tensors)
+    backbone.eval()
+    # UTKFace names are age_gender_race_date.jpg, gender 0 = male.
+    files = [f for f in sorted(UTK.glob("*.jpg"))[::150] if len(f.name.split("_")) >= 4][:120]
+    rgb = np.stack([cv2.resize(cv2.imread(str(f))[:, :, ::-1], (224, 224)) for f in files])
+    male = np.array([f.name.split("_")[1] == "0" for f in files])
+    pixels = torch.from_numpy(rgb).permute(0, 3, 1, 2).float()
+    with torch.no_grad():
+        p_male = head(backbone(faceres_input(pixels))).squeeze(1).numpy()
+    accuracy = float(((p_male > 0.5) == male).mean())
+    assert accuracy > 0.85, f"gender accuracy {accuracy:.2f} on {len(files)} UTKFace photos: the weights are mapped wrong"
