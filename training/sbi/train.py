@@ -4,8 +4,9 @@
       --images ../../shared/data/faces-utk --out ~/.cache/deepfake-check/run --steps 3000
 
 Resumable: rerun the same command and it continues from the last checkpoint
-in --out; `--stop-after N` ends a session at step N of the schedule. `--init OTHER_RUN/model.pt` starts a new run (own schedule) from a
-finished one, to train longer. Deterministic for a seed (up to PyTorch's CPU
+in --out; `--stop-after N` ends a session at step N of the schedule.
+`--init OTHER_RUN/model.pt` starts a new run (own schedule) from a finished
+one, to train longer. Deterministic for a seed (up to PyTorch's CPU
 kernels).
 """
 from __future__ import annotations
@@ -96,11 +97,10 @@ def main(argv=None) -> int:
         model.load_state_dict(torch.load(args.init))
         print(f"initialised from {args.init}", file=sys.stderr)
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
-    rest = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
-    rates = [args.lr * args.backbone_lr, args.lr] if rest else [args.lr * args.backbone_lr]
-    groups = [{"params": backbone}] + ([{"params": rest}] if rest else [])
-    optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=rates, total_steps=args.steps, pct_start=0.1)
+    head = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
+    groups = [{"params": params, "lr": rate} for params, rate in ((backbone, args.lr * args.backbone_lr), (head, args.lr)) if params]
+    optimizer = torch.optim.AdamW(groups, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[group["lr"] for group in groups], total_steps=args.steps, pct_start=0.1)
     step, epoch = 0, 0
     checkpoint = args.out / "checkpoint.pt"
     if checkpoint.exists():

@@ -43,6 +43,7 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
     python = sys.executable
     training = REPO / "training"
     run_dir = tmp_path / "run"
+
     def steps_logged():
         return [json.loads(line)["step"] for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
