@@ -112,20 +112,31 @@ def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width, height), borderMode=cv2.BORDER_REFLECT)
 
 
-def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def mismatch(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
+    transforms = [colour_shift, frequency_shift]
+    for index in rng.permutation(2)[: rng.integers(1, 3)]:
+        image = transforms[index](image, rng)
+    return image
+
+
+def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
-    Only the source (the face pasted in) is transformed: outside the mask the
-    pseudo-fake is the untouched photo, as around a real swapped face. Were the
-    target (the whole photo) blurred or recoloured instead, a globally blurred
-    or tinted photo would itself look fake, and compressed real video would be
-    flagged.
+    Usually the source (the face pasted in) is transformed and the rest of the
+    photo stays untouched, as around a real swapped face. With probability
+    `target_share` the target (the photo around the face) is transformed
+    instead, as the SBI paper does: then the face is the photo's own and its
+    surroundings are recoloured or blurred. Train real samples with the same
+    share of whole-photo transforms (make_sample does), or a blurred or tinted
+    photo becomes a sign of fakery by itself.
     """
     target = image.astype(np.float32)
     source = target.copy()
-    transforms = [colour_shift, frequency_shift]
-    for index in rng.permutation(2)[: rng.integers(1, 3)]:
-        source = transforms[index](source, rng)
+    if target_share and rng.random() < target_share:
+        target = mismatch(target, rng)
+    else:
+        source = mismatch(source, rng)
     source = geometric_shift(source, rng)
     mask = blend_mask(image.shape[:2], keypoints, rng)
     return blend(source, target, mask), mask

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import degrade, self_blend
+from .blend import degrade, mismatch, self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -73,10 +73,19 @@ def jitter(box: dict, rng: np.random.Generator) -> dict:
     return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
 
 
-def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True) -> np.ndarray:
-    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
+def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
+                target_share: float = 0.0) -> np.ndarray:
+    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake.
+
+    `target_share`: how often a pseudo-fake's target is the transformed side
+    (see self_blend); real samples get the same transforms on the whole photo
+    as often, so that only the mismatch between face and surroundings tells
+    the classes apart.
+    """
     if fake:
-        image, _ = self_blend(image, record.keypoints, rng)
+        image, _ = self_blend(image, record.keypoints, rng, target_share)
+    elif target_share and rng.random() < target_share:
+        image = np.clip(mismatch(image.astype(np.float32), rng) + 0.5, 0, 255).astype(np.uint8)
     if augment:
         image = degrade(image, rng)
     out = crop(image, jitter(record.box, rng) if augment else record.box)

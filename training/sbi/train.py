@@ -29,8 +29,8 @@ from .model import ARCHITECTURES, build_net
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
 
-    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True):
-        self.records, self.seed, self.augment, self.epoch = records, seed, augment, 0
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, target_share: float = 0.0):
+        self.records, self.seed, self.augment, self.target_share, self.epoch = records, seed, augment, target_share, 0
 
     def __len__(self) -> int:
         return 2 * len(self.records)
@@ -38,7 +38,7 @@ class SelfBlendedFaces(Dataset):
     def __getitem__(self, index: int):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
-        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment)
+        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.target_share)
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
 
 
@@ -74,6 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres): start from face-identification weights")
     parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; FaceRes has no batch norm left to steady it, "
                         "and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune at 0.05")
+    parser.add_argument("--target-share", type=float, default=0.0, help="how often the photo around the face, not the face, gets the colour and "
+                        "frequency transforms (in pseudo-fakes, and on whole real photos alike); validation keeps 0 so its AUC compares across runs")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -87,7 +89,7 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None}
+    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, "target_share": args.target_share}
     earlier = json.loads(run_config.read_text())["arch"] if run_config.exists() else args.arch
     if earlier != args.arch:
         raise SystemExit(f"{args.out} holds a {earlier} run, not {args.arch}")
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
         step, epoch = state["step"], state["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    data = SelfBlendedFaces(train, args.seed)
+    data = SelfBlendedFaces(train, args.seed, target_share=args.target_share)
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     log = (args.out / "metrics.jsonl").open("a")
@@ -129,7 +131,7 @@ def main(argv=None) -> int:
             schedule.step()
             step += 1
             seen += len(labels)
-            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            running = 0.98 * running + 0.02 * loss.item() if seen > len(labels) else loss.item()
             rate = seen / (time.time() - started)
             print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr, flush=True)
             if step % args.checkpoint_every == 0 or step == last_step:
