@@ -12,6 +12,7 @@ from .faceres import FEATURES, FaceResBackbone, faceres_input, read_tfjs_weights
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
     "faceres": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), 1 output",
+    "faceres-bn": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, 1 output",
 }
 
 
@@ -29,13 +30,17 @@ class DeepfakeNet(nn.Module):
 class FaceResDeepfakeNet(nn.Module):
     """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
 
-    def __init__(self):
+    def __init__(self, batch_norm: bool = False):
         super().__init__()
-        self.backbone = FaceResBackbone()
+        self.backbone = FaceResBackbone(batch_norm)
         self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(FEATURES, 1))
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.head(self.backbone(faceres_input(pixels)))
+
+    def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
+        """See FaceResBackbone; `pixels` as forward takes them."""
+        self.backbone.init_batch_norm_as_identity(faceres_input(pixels))
 
 
 def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
@@ -44,8 +49,8 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
         if pretrained:
             raise ValueError("mobilenetv3 has no pretrained weights; it trains from scratch")
         return DeepfakeNet()
-    if architecture == "faceres":
-        net = FaceResDeepfakeNet()
+    if architecture in ("faceres", "faceres-bn"):
+        net = FaceResDeepfakeNet(batch_norm=architecture == "faceres-bn")
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

@@ -53,6 +53,15 @@ def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.
     return np.concatenate(logits), np.concatenate(labels)
 
 
+def load_initial_weights(model: torch.nn.Module, path: Path) -> bool:
+    """--init: a finished run's weights. A faceres run may start a faceres-bn one; returns whether batch norms were missing."""
+    missing, unexpected = model.load_state_dict(torch.load(path), strict=False)
+    misfits = unexpected + [key for key in missing if not key.startswith("backbone.norms.")]
+    if misfits:
+        raise SystemExit(f"{path} does not fit --arch: {', '.join(misfits[:5])}")
+    return bool(missing)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--harvest", type=Path, required=True, help="JSONL from training/harvest/harvest.mjs")
@@ -70,7 +79,8 @@ def main(argv=None) -> int:
     parser.add_argument("--init", type=Path, help="start from these weights (a model.pt), with a fresh schedule: continued training")
     parser.add_argument("--stop-after", type=int, help="end this session at this step of the --steps schedule "
                         "(checkpoint and model.pt saved); rerun with a larger value to go on")
-    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3", help="faceres-bn: faceres with its batch norms restored "
+                        "(started as the identity), for a higher --backbone-lr")
     parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres): start from face-identification weights")
     parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; FaceRes has no batch norm left to steady it, "
                         "and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune at 0.05")
@@ -95,8 +105,9 @@ def main(argv=None) -> int:
         raise SystemExit(f"{args.out} holds a {earlier} run, not {args.arch}")
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
+    norms_unset = args.arch == "faceres-bn"
     if args.init:
-        model.load_state_dict(torch.load(args.init))
+        norms_unset = load_initial_weights(model, args.init)
         print(f"initialised from {args.init}", file=sys.stderr)
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
     head = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
@@ -114,6 +125,10 @@ def main(argv=None) -> int:
         print(f"resumed at step {step}", file=sys.stderr)
 
     data = SelfBlendedFaces(train, args.seed, target_share=args.target_share)
+    if norms_unset and step == 0:
+        # 64 faces spread over the training set, each with its pseudo-fake.
+        picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]
+        model.init_batch_norm_as_identity(torch.stack([data[i][0] for i in picks]))
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     log = (args.out / "metrics.jsonl").open("a")

@@ -65,3 +65,22 @@ def test_mapped_weights_keep_faceres_gender_accuracy():
         p_male = head(backbone(faceres_input(pixels))).squeeze(1).numpy()
     accuracy = float(((p_male > 0.5) == male).mean())
     assert accuracy > 0.85, f"gender accuracy {accuracy:.2f} on {len(files)} UTKFace photos: the weights are mapped wrong"
+
+
+def test_restored_batch_norms_start_as_the_identity():
+    torch.manual_seed(0)
+    plain = FaceResDeepfakeNet()
+    with_norms = FaceResDeepfakeNet(batch_norm=True)
+    missing, unexpected = with_norms.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and missing and all(key.startswith("backbone.norms.") for key in missing)
+    pixels = torch.rand(6, 3, 64, 64) * 255
+    with_norms.init_batch_norm_as_identity(pixels)
+    plain.eval(), with_norms.eval()
+    with torch.no_grad():
+        expected, got = plain(pixels), with_norms(pixels)
+    assert torch.allclose(expected, got, atol=1e-4 * float(expected.abs().max()) + 1e-5)
+    # The norms are live, not frozen: a training step on darker pixels moves their statistics.
+    before = with_norms.backbone.norms[0].running_mean.clone()
+    with_norms.train()
+    with_norms(pixels * 0.5)
+    assert not torch.allclose(with_norms.backbone.norms[0].running_mean, before)
