@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
+import torch
 
 from sbi.faceres import DEFAULT_MODEL_JSON
 
@@ -65,15 +66,24 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
     export_and_check(run_dir, harvest, tmp_path)
 
 
-def test_faceres_run_exports_and_agrees(harvest, tmp_path):
-    """The shipped architecture: FaceRes' weights where training/fetch_faceres.sh put them, else from scratch."""
-    run_dir = tmp_path / "run"
+def test_faceres_stages_export_and_agree(harvest, tmp_path):
+    """The shipped model's three stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
+    else from scratch), then --target-share, then batch norms restored; the last one is exported and checked."""
+    common = ["--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0"]
     pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
-    run(sys.executable, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", run_dir, "--steps", "2", "--batch", "8",
-        "--limit", "64", "--val-limit", "8", "--workers", "0", "--arch", "faceres", "--backbone-lr", "0.05", *pretrained,
-        cwd=REPO / "training")
-    assert json.loads((run_dir / "run.json").read_text())["arch"] == "faceres"
-    export_and_check(run_dir, harvest, tmp_path)
+    stages = [
+        ("folded", ["--arch", "faceres", "--backbone-lr", "0.05", *pretrained]),
+        ("target-share", ["--arch", "faceres", "--backbone-lr", "0.1", "--target-share", "0.5", "--init", tmp_path / "folded" / "model.pt"]),
+        ("batch-norm", ["--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--init", tmp_path / "target-share" / "model.pt"]),
+    ]
+    for name, options in stages:
+        run(sys.executable, "-m", "sbi.train", *common, "--out", tmp_path / name, *options, cwd=REPO / "training")
+    final = tmp_path / "batch-norm"
+    assert json.loads((final / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5}
+    # The restored norms started as the identity (each channel's scale = its spread in the data), not at
+    # PyTorch's default scale 1 for every channel, which two small steps could not move this far.
+    assert torch.load(final / "model.pt")["backbone.norms.0.weight"].std() > 0.1
+    export_and_check(final, harvest, tmp_path)
 
 
 def export_and_check(run_dir, harvest, tmp_path):
