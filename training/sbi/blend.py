@@ -142,10 +142,15 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     return blend(source, target, mask), mask
 
 
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """A float image in 0..255 rounded and clipped to uint8."""
+    return np.clip(image + 0.5, 0, 255).astype(np.uint8)
+
+
 def blend(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """source inside the mask, target outside, mixed where it is soft; rounded to uint8."""
     alpha = mask[..., None]
-    return np.clip(source * alpha + target * (1 - alpha) + 0.5, 0, 255).astype(np.uint8)
+    return to_uint8(source * alpha + target * (1 - alpha))
 
 
 def jpeg(image: np.ndarray, quality: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import degrade, mismatch, self_blend
+from .blend import degrade, mismatch, self_blend, to_uint8
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -85,7 +85,7 @@ def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.rando
     if fake:
         image, _ = self_blend(image, record.keypoints, rng, target_share)
     elif target_share and rng.random() < target_share:
-        image = np.clip(mismatch(image.astype(np.float32), rng) + 0.5, 0, 255).astype(np.uint8)
+        image = to_uint8(mismatch(image.astype(np.float32), rng))
     if augment:
         image = degrade(image, rng)
     out = crop(image, jitter(record.box, rng) if augment else record.box)
