@@ -81,9 +81,9 @@ def main(argv=None) -> int:
                         "(checkpoint and model.pt saved); rerun with a larger value to go on")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3", help="faceres-bn: faceres with its batch norms restored "
                         "(started as the identity), for a higher --backbone-lr")
-    parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres): start from face-identification weights")
-    parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; FaceRes has no batch norm left to steady it, "
-                        "and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune at 0.05")
+    parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres or faceres-bn): start from face-identification weights")
+    parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; --arch faceres has no batch norm left "
+                        "to steady it, and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune it at 0.05; faceres-bn took 0.25")
     parser.add_argument("--target-share", type=float, default=0.0, help="how often the photo around the face, not the face, gets the colour and "
                         "frequency transforms (in pseudo-fakes, and on whole real photos alike); validation keeps 0 so its AUC compares across runs")
     args = parser.parse_args(argv)
