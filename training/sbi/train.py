@@ -26,6 +26,22 @@ from .metrics import roc_auc
 from .model import ARCHITECTURES, build_net
 
 
+# What a resumed run must share with the run it continues: either changes the network or the data stream.
+RESUME_KEYS = {"arch": None, "target_share": 0.0}
+
+
+def check_same_run(run_config: Path, config: dict) -> None:
+    """Refuses to resume a run in --out with another architecture or data stream, which would mix two runs silently."""
+    if not run_config.exists():
+        return
+    earlier = json.loads(run_config.read_text())
+    # Runs written before --target-share existed had none, which meant 0.
+    changed = [f"--{key.replace('_', '-')} {earlier.get(key, default)} (not {config[key]})"
+               for key, default in RESUME_KEYS.items() if earlier.get(key, default) != config[key]]
+    if changed:
+        raise SystemExit(f"{run_config.parent} holds a run with {', '.join(changed)}: resume it with the same values or choose another --out")
+
+
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
 
@@ -100,9 +116,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, "target_share": args.target_share}
-    earlier = json.loads(run_config.read_text())["arch"] if run_config.exists() else args.arch
-    if earlier != args.arch:
-        raise SystemExit(f"{args.out} holds a {earlier} run, not {args.arch}")
+    check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
     norms_unset = args.arch == "faceres-bn"
