@@ -16,6 +16,9 @@ import numpy as np
 
 RIGHT_EYE, LEFT_EYE, NOSE, MOUTH, RIGHT_EAR, LEFT_EAR = range(6)
 
+# Smallest down-and-up resize of frequency_shift by default (the shipped model's stages 1-3 used it).
+MIN_RESIZE = 0.5
+
 
 def face_hull(keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Polygon around the face region, extrapolated from the 6 keypoints.
@@ -87,8 +90,12 @@ def colour_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (out - mean) * rng.uniform(0.85, 1.15) + mean
 
 
-def frequency_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Blur, sharpen, or a down-and-up resize: the texture mismatch of a swapped face."""
+def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
+    """Blur, sharpen, or a down-and-up resize by min_resize..0.9: the texture mismatch of a swapped face.
+
+    Face-swap models render the face at a fixed, often low resolution and
+    scale it up into the frame; a lower min_resize imitates the larger gaps.
+    """
     choice = rng.integers(3)
     if choice == 0:
         sigma = rng.uniform(0.5, 1.6)
@@ -97,7 +104,7 @@ def frequency_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         blurred = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.8, 2.0))
         return image + (image - blurred) * rng.uniform(0.3, 1.2)
     height, width = image.shape[:2]
-    factor = rng.uniform(0.5, 0.9)
+    factor = rng.uniform(min_resize, 0.9)
     small = cv2.resize(image, (max(1, int(width * factor)), max(1, int(height * factor))), interpolation=cv2.INTER_AREA)
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 
@@ -112,15 +119,16 @@ def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width, height), borderMode=cv2.BORDER_REFLECT)
 
 
-def mismatch(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
     """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
-    transforms = [colour_shift, frequency_shift]
+    transforms = [colour_shift, lambda out, rng: frequency_shift(out, rng, min_resize)]
     for index in rng.permutation(2)[: rng.integers(1, 3)]:
         image = transforms[index](image, rng)
     return image
 
 
-def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
+               min_resize: float = MIN_RESIZE) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -134,9 +142,9 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     target = image.astype(np.float32)
     source = target.copy()
     if target_share and rng.random() < target_share:
-        target = mismatch(target, rng)
+        target = mismatch(target, rng, min_resize)
     else:
-        source = mismatch(source, rng)
+        source = mismatch(source, rng, min_resize)
     source = geometric_shift(source, rng)
     mask = blend_mask(image.shape[:2], keypoints, rng)
     return blend(source, target, mask), mask

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import degrade, mismatch, self_blend, to_uint8
+from .blend import MIN_RESIZE, degrade, mismatch, self_blend, to_uint8
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -74,7 +74,7 @@ def jitter(box: dict, rng: np.random.Generator) -> dict:
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
-                target_share: float = 0.0) -> np.ndarray:
+                target_share: float = 0.0, min_resize: float = MIN_RESIZE) -> np.ndarray:
     """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake.
 
     `target_share`: how often a pseudo-fake's target is the transformed side
@@ -83,9 +83,9 @@ def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.rando
     the classes apart.
     """
     if fake:
-        image, _ = self_blend(image, record.keypoints, rng, target_share)
+        image, _ = self_blend(image, record.keypoints, rng, target_share, min_resize)
     elif target_share and rng.random() < target_share:
-        image = to_uint8(mismatch(image.astype(np.float32), rng))
+        image = to_uint8(mismatch(image.astype(np.float32), rng, min_resize))
     if augment:
         image = degrade(image, rng)
     out = crop(image, jitter(record.box, rng) if augment else record.box)

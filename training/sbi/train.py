@@ -21,13 +21,15 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from .blend import MIN_RESIZE
 from .data import FaceRecord, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
 from .model import ARCHITECTURES, build_net
+from .onnx_weights import faceres_state_from_onnx
 
 
 # What a resumed run must share with the run it continues: either changes the network or the data stream.
-RESUME_KEYS = {"arch": None, "target_share": 0.0}
+RESUME_KEYS = {"arch": None, "target_share": 0.0, "min_resize": MIN_RESIZE}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -45,8 +47,9 @@ def check_same_run(run_config: Path, config: dict) -> None:
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
 
-    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, target_share: float = 0.0):
-        self.records, self.seed, self.augment, self.target_share, self.epoch = records, seed, augment, target_share, 0
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, target_share: float = 0.0, min_resize: float = MIN_RESIZE):
+        self.records, self.seed, self.augment, self.epoch = records, seed, augment, 0
+        self.target_share, self.min_resize = target_share, min_resize
 
     def __len__(self) -> int:
         return 2 * len(self.records)
@@ -54,7 +57,7 @@ class SelfBlendedFaces(Dataset):
     def __getitem__(self, index: int):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
-        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.target_share)
+        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.target_share, self.min_resize)
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
 
 
@@ -70,8 +73,12 @@ def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.
 
 
 def load_initial_weights(model: torch.nn.Module, path: Path) -> bool:
-    """--init: a finished run's weights. A faceres run may start a faceres-bn one; returns whether batch norms were missing."""
-    missing, unexpected = model.load_state_dict(torch.load(path), strict=False)
+    """--init: a finished run's model.pt, or a FaceRes classifier's ONNX file (see onnx_weights).
+
+    A faceres run may start a faceres-bn one; returns whether batch norms were missing.
+    """
+    state = faceres_state_from_onnx(path) if path.suffix == ".onnx" else torch.load(path)
+    missing, unexpected = model.load_state_dict(state, strict=False)
     misfits = unexpected + [key for key in missing if not key.startswith("backbone.norms.")]
     if misfits:
         raise SystemExit(f"{path} does not fit --arch: {', '.join(misfits[:5])}")
@@ -92,7 +99,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only this many training faces (smoke tests)")
     parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
     parser.add_argument("--checkpoint-every", type=int, default=250)
-    parser.add_argument("--init", type=Path, help="start from these weights (a model.pt), with a fresh schedule: continued training")
+    parser.add_argument("--init", type=Path, help="start from these weights, with a fresh schedule: continued training. A run's model.pt, or "
+                        "a shipped FaceRes classifier (deepfake.onnx) for --arch faceres or faceres-bn")
     parser.add_argument("--stop-after", type=int, help="end this session at this step of the --steps schedule "
                         "(checkpoint and model.pt saved); rerun with a larger value to go on")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3", help="faceres-bn: faceres with its batch norms restored "
@@ -102,6 +110,8 @@ def main(argv=None) -> int:
                         "to steady it, and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune it at 0.05; faceres-bn took 0.25")
     parser.add_argument("--target-share", type=float, default=0.0, help="how often the photo around the face, not the face, gets the colour and "
                         "frequency transforms (in pseudo-fakes, and on whole real photos alike); validation keeps 0 so its AUC compares across runs")
+    parser.add_argument("--min-resize", type=float, default=MIN_RESIZE, help="smallest down-and-up resize factor of the frequency transform "
+                        "(0.5 reproduces the shipped model's first three stages; lower imitates faces rendered at low resolution); validation keeps 0.5")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -115,7 +125,8 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, "target_share": args.target_share}
+    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, "target_share": args.target_share,
+              "min_resize": args.min_resize}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
@@ -138,7 +149,7 @@ def main(argv=None) -> int:
         step, epoch = state["step"], state["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    data = SelfBlendedFaces(train, args.seed, target_share=args.target_share)
+    data = SelfBlendedFaces(train, args.seed, target_share=args.target_share, min_resize=args.min_resize)
     if norms_unset and step == 0:
         # 64 faces spread over the training set, each with its pseudo-fake.
         picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]

@@ -5,6 +5,8 @@ import pytest
 
 from sbi.train import check_same_run
 
+CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5}
+
 
 def write(tmp_path, config):
     path = tmp_path / "run.json"
@@ -13,20 +15,18 @@ def write(tmp_path, config):
 
 
 def test_a_new_run_or_the_same_settings_go_on(tmp_path):
-    config = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5}
-    check_same_run(tmp_path / "run.json", config)  # nothing to resume yet
-    check_same_run(write(tmp_path, config), dict(config))
+    check_same_run(tmp_path / "run.json", CONFIG)  # nothing to resume yet
+    check_same_run(write(tmp_path, CONFIG), dict(CONFIG))
 
 
-@pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}])
-def test_another_arch_or_target_share_is_refused(tmp_path, change):
-    earlier = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5}
+@pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}])
+def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
-        check_same_run(write(tmp_path, earlier), {**earlier, **change})
+        check_same_run(write(tmp_path, CONFIG), {**CONFIG, **change})
 
 
-def test_runs_from_before_target_share_count_as_zero(tmp_path):
+def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
-    check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0})
+    check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, "min_resize": 0.5})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
-        check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5})
+        check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, "min_resize": 0.5})

@@ -1,0 +1,59 @@
+"""A shipped FaceRes classifier's weights read back from its ONNX file, to train on from it.
+
+Runs keep their checkpoints outside the repository, so a later stage may
+have only the committed `models/deepfake.onnx` to start from. The export
+folded the batch norms into the convolutions and the int8 file keeps each
+weight as int8 with a per-channel scale; this dequantizes them and returns
+the state dict of the folded `faceres` network, which `--init` loads into a
+faceres run or, with fresh batch norms, a faceres-bn run. The calibration
+(sigmoid scale and bias) is not part of it: export fits it anew.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+from .model import FaceResDeepfakeNet
+
+
+def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
+    """Every constant value in the graph, DequantizeLinear outputs of constant inputs included."""
+    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant":
+            values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+        elif node.op_type == "DequantizeLinear" and all(name in values for name in node.input):
+            quantized, scale, zero = (values[name] for name in node.input)
+            axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+            shape = [1] * quantized.ndim
+            shape[axis] = -1
+            values[node.output[0]] = (quantized.astype(np.float32) - zero.astype(np.float32).reshape(shape)) * scale.reshape(shape)
+    return values
+
+
+def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
+    """State dict of a `faceres` FaceResDeepfakeNet with the weights of the exported classifier at `path`."""
+    graph = onnx.load(str(path)).graph
+    values = _constants(graph)
+    convs = [node for node in graph.node if node.op_type == "Conv"]
+    gemms = [node for node in graph.node if node.op_type == "Gemm"]
+    net = FaceResDeepfakeNet()
+    # The graph meets the convolutions in the order the backbone lists them.
+    layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]
+    if len(convs) != len(layers) or len(gemms) != 1:
+        raise ValueError(f"{path} is not a FaceRes classifier: {len(convs)} convolutions and {len(gemms)} Gemm, expected {len(layers)} and 1")
+    names = {module: name for name, module in net.named_modules()}
+    state = {}
+    for node, layer in zip(convs, layers):
+        state[f"{names[layer]}.weight"] = values[node.input[1]]
+        state[f"{names[layer]}.bias"] = values[node.input[2]]
+    head = gemms[0]
+    transposed = next((a.i for a in head.attribute if a.name == "transB"), 0)
+    weight = values[head.input[1]]
+    state["head.1.weight"] = weight if transposed else weight.T
+    state["head.1.bias"] = values[head.input[2]]
+    return {name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()}
