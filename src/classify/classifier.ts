@@ -25,7 +25,7 @@ export interface ClassifierOptions {
    * models/deepfake.json. Pass null to load a model of your own unchecked.
    */
   modelSha256?: string | null;
-  /** WASM threads (default 1: on small CNNs extra threads were measured to slow inference down). */
+  /** WASM threads (default: {@link defaultThreads}). */
   threads?: number;
   /** Use WebGPU when the device has a hardware adapter (default true). */
   webgpu?: boolean;
@@ -38,6 +38,19 @@ export interface Classifier {
   /** Fake-probabilities in [0, 1], one per crop. `crops` are size x size RGB bytes. */
   classify(crops: Uint8Array[], size: number): Promise<{ scores: number[]; ms: number }>;
   close(): void;
+}
+
+/**
+ * WASM threads when the caller names none: one per core, at most 4, where the
+ * page is cross-origin isolated (threads need SharedArrayBuffer), else 1. On 2
+ * cores the second thread classifies a face markedly faster (`npm run bench`
+ * measures both; README, "Performance").
+ */
+export function defaultThreads(
+  isolated: boolean = globalThis.crossOriginIsolated === true,
+  cores: number = globalThis.navigator?.hardwareConcurrency ?? 1,
+): number {
+  return isolated ? Math.max(1, Math.min(4, cores)) : 1;
 }
 
 /** HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself). */
@@ -76,7 +89,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
         mjs: new URL(rebaseAsset(ortWasmLoader, options.assetBaseUrl), location.href).href,
         wasm: new URL(rebaseAsset(ortWasmBinary, options.assetBaseUrl), location.href).href,
       },
-      threads: options.threads ?? 1,
+      threads: options.threads ?? defaultThreads(),
       allowWebGpu: options.webgpu ?? true,
     });
   });

@@ -33,6 +33,13 @@ describe('image checks in the built app', () => {
     assert.equal(response.type.deepfake, face.deepfake);
   });
 
+  it('classifies with one WASM thread per core, at most 4, on the cross-origin isolated page', async () => {
+    const { isolated, cores } = await app.page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+    assert.equal(isolated, true, 'preview must send COOP/COEP');
+    const threads = Math.min(4, cores);
+    assert.match(await app.page.textContent('#engine'), new RegExp(`\\(${threads} threads?\\)`));
+  });
+
   it('respects EXIF orientation: a portrait stored sideways is checked upright', async () => {
     const upright = await checkFile(app.page, astronaut, 'astronaut.jpg');
     const rotated = await checkFile(app.page, fixture('astronaut-exif-rotated.jpg'), 'astronaut-exif-rotated.jpg');

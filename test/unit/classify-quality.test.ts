@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInputTensor } from '../../src/classify/classifier';
+import { defaultThreads, toInputTensor } from '../../src/classify/classifier';
 import { BLUR_VARIANCE_THRESHOLD, laplacianVariance, SMALL_FACE_PIXELS, uncertainty } from '../../src/crop/quality';
 import { resampleSquare } from '../../src/crop/resample';
 import { syntheticImage } from '../../src/crop/synthetic';
@@ -13,6 +13,18 @@ describe('classifier input', () => {
 
   it('refuses a crop of the wrong size', () => {
     expect(() => toInputTensor([new Uint8Array(5)], 2)).toThrow(RangeError);
+  });
+});
+
+describe('default WASM threads', () => {
+  it('uses one per core, at most 4, where the page is cross-origin isolated', () => {
+    expect(defaultThreads(true, 2)).toBe(2);
+    expect(defaultThreads(true, 16)).toBe(4);
+    expect(defaultThreads(true, 0)).toBe(1);
+  });
+
+  it('stays at one thread without isolation, where WASM threads cannot start', () => {
+    expect(defaultThreads(false, 8)).toBe(1);
   });
 });
 
