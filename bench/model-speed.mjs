@@ -1,26 +1,40 @@
 /**
- * Times ONNX classifier files against each other on this machine's CPU
- * (onnxruntime-node, 1 thread, one 160 px face), interleaving the files
- * round by round so that machine drift hits them alike. It isolates the
- * network's cost from the browser's: use it to tell whether a new model is
- * slower or the machine was.
+ * Times ONNX classifier files against each other on this machine's CPU (one
+ * 160 px face per run), interleaving the files round by round so that machine
+ * drift hits them alike. It isolates the network's cost from the browser's:
+ * use it to tell whether a new model is slower or the machine was.
  *
- *   node bench/model-speed.mjs models/deepfake.onnx other.onnx
+ *   node bench/model-speed.mjs models/deepfake.onnx other.onnx      # onnxruntime-node, native kernels
+ *   node bench/model-speed.mjs --wasm --threads 2 models/deepfake.onnx
+ *
+ * `--wasm` runs onnxruntime-web's WASM backend, the one the page falls back
+ * to; its thread count is fixed once per process, so compare thread counts
+ * by alternating runs.
  */
-import * as ort from 'onnxruntime-node';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
-const files = process.argv.slice(2);
+const { values, positionals: files } = parseArgs({
+  allowPositionals: true,
+  options: { wasm: { type: 'boolean', default: false }, threads: { type: 'string', default: '1' } },
+});
 if (files.length === 0) {
-  console.error('usage: node bench/model-speed.mjs MODEL.onnx [MORE.onnx ...]');
+  console.error('usage: node bench/model-speed.mjs [--wasm] [--threads N] MODEL.onnx [MORE.onnx ...]');
   process.exit(2);
 }
+const threads = Number(values.threads);
+const ort = values.wasm ? await import('onnxruntime-web') : await import('onnxruntime-node');
+const sessionOptions = values.wasm ? { executionProviders: ['wasm'] } : { intraOpNumThreads: threads };
+if (values.wasm) ort.env.wasm.numThreads = threads;
+
 const ROUNDS = 5;
 const RUNS = 20;
 const size = 160;
 // A smooth gradient with texture rather than zeros: all-zero input would skip work that real faces take.
 const pixels = new Float32Array(3 * size * size).map((_, i) => (i * 37 + Math.floor(i / size) * 11) % 256);
 const feeds = { pixels: new ort.Tensor('float32', pixels, [1, 3, size, size]) };
-const sessions = await Promise.all(files.map((file) => ort.InferenceSession.create(file, { intraOpNumThreads: 1 })));
+const sessions = [];
+for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions));
 const times = files.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, session] of sessions.entries()) {
@@ -32,5 +46,8 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-for (const [index, file] of files.entries()) console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (median of ${times[index].length})`);
+const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
+const runtime = values.wasm ? 'onnxruntime-web WASM' : 'onnxruntime-node';
+for (const [index, file] of files.entries()) {
+  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length})`);
+}
