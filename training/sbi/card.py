@@ -35,6 +35,11 @@ def main() -> None:
         r = report.get(key)
         if r:
             print(f"| {label} | {r['count']} | {num(r.get('auc'))} | {pct(r.get('accuracy'))} | {pct(r.get('false_positive_rate'))} | {pct(r.get('false_negative_rate'))} | {num(r.get('mean_score'))} |")
+    softness = report.get("dfdc_dev_softness_alone")
+    if softness:
+        print()
+        print(f"Model-free reference on the same dfdc-dev faces: crop softness alone (lower Laplacian variance = fake) ranks them at "
+              f"AUC {num(softness['auc'])}; median variance real {softness['median_sharpness_real']:.1f}, fake {softness['median_sharpness_fake']:.1f}.")
     print()
     print("| real photo after | mean score change | 95th percentile change | flipped real → fake | flipped fake → real |")
     print("|---|---|---|---|---|")

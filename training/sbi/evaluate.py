@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from .blend import jpeg
+from .blur_stats import laplacian_variance
 from .crop import CLASSIFIER_INPUT_SIZE
 from .data import FaceRecord, crop, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
@@ -60,6 +61,10 @@ class CropSet:
         start = len(self.crops)
         self.crops.extend(crops)
         self.groups[name] = (start, len(self.crops), labels)
+
+    def crops_of(self, name: str) -> list[np.ndarray]:
+        start, end, _ = self.groups[name]
+        return self.crops[start:end]
 
     def score(self, model: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         with tempfile.TemporaryDirectory() as folder:
@@ -156,6 +161,13 @@ def main(argv=None) -> int:
         with_faces = np.concatenate([scored["dfdc_real"][0], scored["dfdc_fake"][0]])
         face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
         report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
+        # A model-free reference: how well the crop's softness alone ranks the same faces (softer = fake).
+        sharpness = {name: np.array([laplacian_variance(c.astype(np.float32)) for c in sets.crops_of(f"dfdc_{name}")]) for name in ("real", "fake")}
+        report["dfdc_dev_softness_alone"] = {
+            "auc": roc_auc(face_labels, -np.concatenate([sharpness["real"], sharpness["fake"]])),
+            "median_sharpness_real": float(np.median(sharpness["real"])),
+            "median_sharpness_fake": float(np.median(sharpness["fake"])),
+        }
 
     text = json.dumps(report, indent=2)
     print(text)
