@@ -25,6 +25,12 @@ export function mediaInfo(uri: string | null | undefined): MediaInfo {
   return { id: randomId('med'), uri: mediaUri(uri) };
 }
 
+/** Stage timings to 0.1 ms: performance.now() differences carry float noise (41.535000000149) that says nothing. */
+function tidyTimings(timings: Timings): Timings {
+  const tenth = (ms: number) => Math.round(ms * 10) / 10;
+  return { decode: tenth(timings.decode), detect: tenth(timings.detect), crop: tenth(timings.crop), classify: tenth(timings.classify), total: tenth(timings.total) };
+}
+
 export function imageSuccess(args: {
   deepfake: number;
   faces: FaceResult[];
@@ -39,7 +45,7 @@ export function imageSuccess(args: {
     media: mediaInfo(args.uri),
     faces: args.faces,
     model: args.model,
-    timings: args.timings,
+    timings: tidyTimings(args.timings),
   };
 }
 
@@ -72,7 +78,7 @@ export function videoSuccess(args: {
     media,
     model: args.model,
     video: args.video,
-    timings: args.timings,
+    timings: tidyTimings(args.timings),
   };
 }
 
