@@ -67,22 +67,27 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
 
 
 def test_faceres_stages_export_and_agree(harvest, tmp_path):
-    """The shipped model's three stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
-    else from scratch), then --target-share, then batch norms restored; the last one is exported and checked."""
+    """The shipped model's four stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
+    else from scratch), then --target-share, then batch norms restored, then a stage started from the third's
+    exported int8 file with --min-resize; the last one is exported and checked."""
     common = ["--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0"]
     pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
-    stages = [
-        ("folded", ["--arch", "faceres", "--backbone-lr", "0.05", *pretrained]),
-        ("target-share", ["--arch", "faceres", "--backbone-lr", "0.1", "--target-share", "0.5", "--init", tmp_path / "folded" / "model.pt"]),
-        ("batch-norm", ["--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--init", tmp_path / "target-share" / "model.pt"]),
-    ]
-    for name, options in stages:
+
+    def train(name, *options):
         run(sys.executable, "-m", "sbi.train", *common, "--out", tmp_path / name, *options, cwd=REPO / "training")
-    final = tmp_path / "batch-norm"
-    assert json.loads((final / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5}
+
+    train("folded", "--arch", "faceres", "--backbone-lr", "0.05", *pretrained)
+    train("target-share", "--arch", "faceres", "--backbone-lr", "0.1", "--target-share", "0.5", "--init", tmp_path / "folded" / "model.pt")
+    train("batch-norm", "--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--init", tmp_path / "target-share" / "model.pt")
     # The restored norms started as the identity (each channel's scale = its spread in the data), not at
     # PyTorch's default scale 1 for every channel, which two small steps could not move this far.
-    assert torch.load(final / "model.pt")["backbone.norms.0.weight"].std() > 0.1
+    assert torch.load(tmp_path / "batch-norm" / "model.pt")["backbone.norms.0.weight"].std() > 0.1
+    run(sys.executable, "-m", "sbi.export", "--run", tmp_path / "batch-norm", "--harvest", harvest, "--images", UTK,
+        "--models", tmp_path / "stage3", "--val-limit", "16", cwd=REPO / "training")
+    train("stage4", "--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
+          "--init", tmp_path / "stage3" / "deepfake.onnx")
+    final = tmp_path / "stage4"
+    assert json.loads((final / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3}
     export_and_check(final, harvest, tmp_path)
 
 
