@@ -11,6 +11,8 @@ which the app's face pipeline gives for every training photo.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import cv2
 import numpy as np
 
@@ -121,7 +123,7 @@ def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
     """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
-    transforms = [colour_shift, lambda out, rng: frequency_shift(out, rng, min_resize)]
+    transforms = [colour_shift, partial(frequency_shift, min_resize=min_resize)]
     for index in rng.permutation(2)[: rng.integers(1, 3)]:
         image = transforms[index](image, rng)
     return image
