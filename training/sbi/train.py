@@ -37,7 +37,7 @@ def check_same_run(run_config: Path, config: dict) -> None:
     if not run_config.exists():
         return
     earlier = json.loads(run_config.read_text())
-    # Runs written before --target-share existed had none, which meant 0.
+    # A run written before one of these options existed lacks its key, which meant the default.
     changed = [f"--{key.replace('_', '-')} {earlier.get(key, default)} (not {config[key]})"
                for key, default in RESUME_KEYS.items() if earlier.get(key, default) != config[key]]
     if changed:
