@@ -5,7 +5,10 @@
 
 Calibration: Platt scaling, sigmoid(a * logit + b), fitted on the validation
 split's real photos and their pseudo-fakes, so that 0.5 separates them with
-balanced errors. The fitted a and b are built into the exported graph.
+balanced errors. `--max-false-positives` then lowers b, where needed, until
+no more than that share of the validation reals scores 0.5 or more: a real
+face called fake is the costlier error for the people checked, and balanced
+errors flag too many of them. The final a and b are built into the exported graph.
 """
 from __future__ import annotations
 
@@ -46,6 +49,18 @@ def fit_platt(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(a.item()), float(b.item())
 
 
+def cap_false_positives(logits: np.ndarray, labels: np.ndarray, scale: float, bias: float, share: float) -> float:
+    """`bias`, lowered if needed so that at most `share` of the real samples (label 0) reach 0.5, i.e. a * logit + b >= 0."""
+    real = np.sort(scale * logits[labels == 0])
+    allowed = int(np.floor(share * len(real)))
+    if allowed >= len(real):
+        return bias
+    # The threshold goes between the highest real kept under 0.5 and the lowest one allowed over it.
+    kept_under = float(real[len(real) - allowed - 1])
+    allowed_over = float(real[len(real) - allowed]) if allowed else kept_under + 1e-3 * max(1.0, abs(kept_under))
+    return min(bias, -(kept_under + allowed_over) / 2)
+
+
 def export_onnx(model: torch.nn.Module, path: Path) -> None:
     model.eval()
     example = torch.zeros(1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE)
@@ -64,6 +79,8 @@ def main(argv=None) -> int:
     parser.add_argument("--fp32", type=Path, help="where the fp32 ONNX goes (default: the run folder)")
     parser.add_argument("--val-limit", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-false-positives", type=float, help="at most this share of validation reals may score >= 0.5 "
+                        "(lowers the fitted bias where needed); default: Platt's balanced fit alone")
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
 
@@ -82,6 +99,10 @@ def main(argv=None) -> int:
     logits, labels = predict(net, loader)
     scale, bias = fit_platt(logits, labels)
     print(f"calibration on {len(labels)} validation samples: scale {scale:.4f}, bias {bias:.4f}", file=sys.stderr)
+    platt_bias = bias
+    if args.max_false_positives is not None:
+        bias = cap_false_positives(logits, labels, scale, bias, args.max_false_positives)
+        print(f"bias {bias:.4f} for at most {args.max_false_positives:.1%} of validation reals at 0.5", file=sys.stderr)
 
     calibrated = CalibratedNet(net, scale, bias)
     fp32_path = args.fp32 or args.run / "deepfake-fp32.onnx"
@@ -101,7 +122,8 @@ def main(argv=None) -> int:
         "input": {"name": "pixels", "shape": ["faces", 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE], "values": "RGB, 0..255, float32"},
         "output": {"name": "deepfake", "shape": ["faces", 1], "values": "calibrated probability that the face was swapped or modified"},
         "threshold": 0.5,
-        "calibration": {"scale": scale, "bias": bias, "samples": int(len(labels))},
+        "calibration": {"scale": scale, "bias": bias, "platt_bias": platt_bias, "max_false_positives": args.max_false_positives,
+                        "samples": int(len(labels))},
         "quantization": "int8 weights per output channel (QDQ DequantizeLinear), float32 activations",
         "opset": OPSET,
     }
