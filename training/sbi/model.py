@@ -7,13 +7,17 @@ import torch
 from torch import nn
 from torchvision.models import mobilenet_v3_small
 
-from .faceres import FEATURES, FaceResBackbone, faceres_input, read_tfjs_weights
+from .faceres import ALL_BLOCKS, FEATURES, LITE_BLOCKS, FaceResBackbone, faceres_input, read_tfjs_weights
 
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
     "faceres": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), 1 output",
     "faceres-bn": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, 1 output",
+    "faceres-bn-lite": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+                       "9 of its 13 blocks (1-8 and 12), 1 output",
 }
+# Which of FaceRes' blocks each FaceRes architecture keeps, and whether it has batch norms.
+FACERES_LAYOUTS = {"faceres": (ALL_BLOCKS, False), "faceres-bn": (ALL_BLOCKS, True), "faceres-bn-lite": (LITE_BLOCKS, True)}
 
 
 class DeepfakeNet(nn.Module):
@@ -30,9 +34,9 @@ class DeepfakeNet(nn.Module):
 class FaceResDeepfakeNet(nn.Module):
     """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
 
-    def __init__(self, batch_norm: bool = False):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS):
         super().__init__()
-        self.backbone = FaceResBackbone(batch_norm)
+        self.backbone = FaceResBackbone(batch_norm, kept)
         self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(FEATURES, 1))
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
@@ -49,8 +53,9 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
         if pretrained:
             raise ValueError("mobilenetv3 has no pretrained weights; it trains from scratch")
         return DeepfakeNet()
-    if architecture in ("faceres", "faceres-bn"):
-        net = FaceResDeepfakeNet(batch_norm=architecture == "faceres-bn")
+    if architecture in FACERES_LAYOUTS:
+        kept, batch_norm = FACERES_LAYOUTS[architecture]
+        net = FaceResDeepfakeNet(batch_norm, kept)
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

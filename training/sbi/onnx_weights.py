@@ -4,8 +4,9 @@ Runs keep their checkpoints outside the repository, so a later stage may
 have only the committed `models/deepfake.onnx` to start from. The export
 folded the batch norms into the convolutions and the int8 file keeps each
 weight as int8 with a per-channel scale; this dequantizes them and returns
-the state dict of the folded `faceres` network, which `--init` loads into a
-faceres run or, with fresh batch norms, a faceres-bn run. The calibration
+the state dict of the folded `faceres` network (all blocks or the lite
+layout's), which `--init` loads into a faceres run or, with fresh batch
+norms, a faceres-bn or faceres-bn-lite run. The calibration
 (sigmoid scale and bias) is not part of it: export fits it anew.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
+from .faceres import ALL_BLOCKS, LITE_BLOCKS
 from .model import FaceResDeepfakeNet
 
 
@@ -41,11 +43,14 @@ def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
     values = _constants(graph)
     convs = [node for node in graph.node if node.op_type == "Conv"]
     gemms = [node for node in graph.node if node.op_type == "Gemm"]
-    net = FaceResDeepfakeNet()
+    # A stem and two convolutions per block tell the layout apart.
+    layouts = {1 + 2 * len(kept): kept for kept in (ALL_BLOCKS, LITE_BLOCKS)}
+    if len(convs) not in layouts or len(gemms) != 1:
+        raise ValueError(f"{path} is not a FaceRes classifier: {len(convs)} convolutions and {len(gemms)} Gemm, "
+                         f"expected {' or '.join(map(str, layouts))} and 1")
+    net = FaceResDeepfakeNet(kept=layouts[len(convs)])
     # The graph meets the convolutions in the order the backbone lists them.
     layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]
-    if len(convs) != len(layers) or len(gemms) != 1:
-        raise ValueError(f"{path} is not a FaceRes classifier: {len(convs)} convolutions and {len(gemms)} Gemm, expected {len(layers)} and 1")
     names = {module: name for name, module in net.named_modules()}
     state = {}
     for node, layer in zip(convs, layers):

@@ -24,7 +24,8 @@ from torch.utils.data import DataLoader, Dataset
 from .blend import MIN_RESIZE
 from .data import FaceRecord, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
-from .model import ARCHITECTURES, build_net
+from .faceres import has_all_blocks, keep_blocks
+from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
 from .onnx_weights import faceres_state_from_onnx
 
 
@@ -75,9 +76,12 @@ def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.
 def load_initial_weights(model: torch.nn.Module, path: Path) -> bool:
     """--init: a finished run's model.pt, or a FaceRes classifier's ONNX file (see onnx_weights).
 
-    A faceres run may start a faceres-bn one; returns whether batch norms were missing.
+    A faceres run may start a faceres-bn one, and either a faceres-bn-lite one (its blocks picked
+    out of the full network's); returns whether batch norms were missing.
     """
     state = faceres_state_from_onnx(path) if path.suffix == ".onnx" else torch.load(path)
+    if isinstance(model, FaceResDeepfakeNet) and has_all_blocks(state):
+        state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
     missing, unexpected = model.load_state_dict(state, strict=False)
     misfits = unexpected + [key for key in missing if not key.startswith("backbone.norms.")]
     if misfits:
@@ -100,7 +104,7 @@ def main(argv=None) -> int:
     parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--init", type=Path, help="start from these weights, with a fresh schedule: continued training. A run's model.pt, or "
-                        "a shipped FaceRes classifier (deepfake.onnx) for --arch faceres or faceres-bn")
+                        "a shipped FaceRes classifier (deepfake.onnx) for a --arch faceres*")
     parser.add_argument("--stop-after", type=int, help="end this session at this step of the --steps schedule "
                         "(checkpoint and model.pt saved); rerun with a larger value to go on")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3", help="faceres-bn: faceres with its batch norms restored "
@@ -130,7 +134,7 @@ def main(argv=None) -> int:
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
-    norms_unset = args.arch == "faceres-bn"
+    norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch][1]
     if args.init:
         norms_unset = load_initial_weights(model, args.init)
         print(f"initialised from {args.init}", file=sys.stderr)

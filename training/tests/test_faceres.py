@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from sbi.faceres import DEFAULT_MODEL_JSON, FaceResBackbone, GenderHead, faceres_input, read_tfjs_weights
+from sbi.faceres import DEFAULT_MODEL_JSON, LITE_BLOCKS, FaceResBackbone, GenderHead, faceres_input, keep_blocks, read_tfjs_weights
 from sbi.model import FaceResDeepfakeNet, build_net
 
 UTK = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces-utk"
@@ -84,3 +84,30 @@ def test_restored_batch_norms_start_as_the_identity():
     with_norms.train()
     with_norms(pixels * 0.5)
     assert not torch.allclose(with_norms.backbone.norms[0].running_mean, before)
+
+
+def test_lite_network_takes_its_blocks_from_the_full_one():
+    """keep_blocks renumbers blocks 1-8 and 12 (and their norms) so that a lite net computes what the full net did up to block 8."""
+    torch.manual_seed(0)
+    full = build_net("faceres-bn")
+    pixels = torch.rand(2, 3, 160, 160) * 255
+    full.init_batch_norm_as_identity(pixels)
+    with torch.no_grad():
+        for norm in full.backbone.norms:
+            norm.bias.add_(torch.randn_like(norm.bias) * 0.1)
+    lite = build_net("faceres-bn-lite")
+    lite.load_state_dict(keep_blocks(full.state_dict(), LITE_BLOCKS))  # strict: every key renamed, none left over
+
+    def after_block_8(net):
+        x = faceres_input(pixels)
+        layers = list(zip(net.backbone.convolutions(), net.backbone.norms))[: 1 + 2 * 8]
+        for conv, norm in layers:
+            x = torch.nn.functional.relu6(norm(conv(x)))
+        return x
+
+    full.eval(), lite.eval()
+    with torch.no_grad():
+        assert torch.equal(after_block_8(lite), after_block_8(full))
+    assert torch.equal(lite.backbone.pointwise[8].weight, full.backbone.pointwise[11].weight)
+    assert torch.equal(lite.backbone.norms[-1].running_var, full.backbone.norms[2 + 2 * 11].running_var)
+    assert torch.equal(lite.head[1].weight, full.head[1].weight)

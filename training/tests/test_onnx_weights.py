@@ -4,16 +4,17 @@ import pytest
 import torch
 
 from sbi.export import export_onnx
-from sbi.model import CalibratedNet, build_net
+from sbi.faceres import ALL_BLOCKS, LITE_BLOCKS, has_all_blocks
+from sbi.model import CalibratedNet, FaceResDeepfakeNet, build_net
 from sbi.onnx_weights import faceres_state_from_onnx
 from sbi.quantize import quantize_weights
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """A faceres-bn net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8)."""
+@pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite"])
+def exported(request, tmp_path_factory):
+    """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8)."""
     torch.manual_seed(0)
-    net = build_net("faceres-bn")
+    net = build_net(request.param)
     pixels = torch.rand(4, 3, 160, 160) * 255
     net.init_batch_norm_as_identity(pixels)
     with torch.no_grad():
@@ -28,8 +29,10 @@ def exported(tmp_path_factory):
 
 
 def logits_from(path):
-    net = build_net("faceres")
-    net.load_state_dict(faceres_state_from_onnx(path))
+    """The folded network the file holds, in whichever block layout it has."""
+    state = faceres_state_from_onnx(path)
+    net = FaceResDeepfakeNet(kept=ALL_BLOCKS if has_all_blocks(state) else LITE_BLOCKS)
+    net.load_state_dict(state)
     return net.eval()
 
 
