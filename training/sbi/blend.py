@@ -20,6 +20,8 @@ RIGHT_EYE, LEFT_EYE, NOSE, MOUTH, RIGHT_EAR, LEFT_EAR = range(6)
 
 # Smallest down-and-up resize of frequency_shift by default (the shipped model's stages 1-3 used it).
 MIN_RESIZE = 0.5
+# Strongest whole-photo blur (Gaussian sigma, pixels of the photo) of degrade by default.
+MAX_BLUR = 1.2
 
 
 def face_hull(keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -170,8 +172,13 @@ def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     return cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
-def degrade(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Capture and delivery damage applied alike to real and fake samples, so neither class owns it."""
+def degrade(image: np.ndarray, rng: np.random.Generator, max_blur: float = MAX_BLUR) -> np.ndarray:
+    """Capture and delivery damage applied alike to real and fake samples, so neither class owns it.
+
+    `max_blur` bounds the whole-photo blur: out-of-focus and motion-soft real
+    photos are common, and a model that never saw them blurred takes their
+    softness for a pasted face's.
+    """
     out = image
     if rng.random() < 0.3:
         height, width = out.shape[:2]
@@ -179,7 +186,7 @@ def degrade(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         small = cv2.resize(out, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
         out = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
     if rng.random() < 0.2:
-        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 1.2))
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, max_blur))
     if rng.random() < 0.2:
         noise = rng.normal(0, rng.uniform(1, 6), size=out.shape)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)

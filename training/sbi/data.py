@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import MIN_RESIZE, degrade, mismatch, self_blend, to_uint8
+from .blend import MAX_BLUR, MIN_RESIZE, degrade, mismatch, self_blend, to_uint8
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -73,21 +73,30 @@ def jitter(box: dict, rng: np.random.Generator) -> dict:
     return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
 
 
-def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
-                target_share: float = 0.0, min_resize: float = MIN_RESIZE) -> np.ndarray:
-    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake.
+@dataclass(frozen=True)
+class Recipe:
+    """How training samples are made. Validation and evaluation keep the defaults, so their figures compare across runs.
 
     `target_share`: how often a pseudo-fake's target is the transformed side
     (see self_blend); real samples get the same transforms on the whole photo
     as often, so that only the mismatch between face and surroundings tells
-    the classes apart.
+    the classes apart. `min_resize`: see frequency_shift; `max_blur`: see degrade.
     """
+
+    target_share: float = 0.0
+    min_resize: float = MIN_RESIZE
+    max_blur: float = MAX_BLUR
+
+
+def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
+                recipe: Recipe = Recipe()) -> np.ndarray:
+    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
     if fake:
-        image, _ = self_blend(image, record.keypoints, rng, target_share, min_resize)
-    elif target_share and rng.random() < target_share:
-        image = to_uint8(mismatch(image.astype(np.float32), rng, min_resize))
+        image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize)
+    elif recipe.target_share and rng.random() < recipe.target_share:
+        image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:
-        image = degrade(image, rng)
+        image = degrade(image, rng, recipe.max_blur)
     out = crop(image, jitter(record.box, rng) if augment else record.box)
     if augment and rng.random() < 0.5:
         out = out[:, ::-1]

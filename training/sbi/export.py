@@ -106,6 +106,7 @@ def main(argv=None) -> int:
 
     calibrated = CalibratedNet(net, scale, bias)
     fp32_path = args.fp32 or args.run / "deepfake-fp32.onnx"
+    fp32_path.parent.mkdir(parents=True, exist_ok=True)
     export_onnx(calibrated, fp32_path)
     int8 = quantize_weights(onnx.load(str(fp32_path)))
     args.models.mkdir(parents=True, exist_ok=True)

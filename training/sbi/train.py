@@ -15,14 +15,15 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from .blend import MIN_RESIZE
-from .data import FaceRecord, load_harvest, make_sample, read_rgb, split_of
+from .blend import MAX_BLUR, MIN_RESIZE
+from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
@@ -30,7 +31,7 @@ from .onnx_weights import faceres_state_from_onnx
 
 
 # What a resumed run must share with the run it continues: either changes the network or the data stream.
-RESUME_KEYS = {"arch": None, "target_share": 0.0, "min_resize": MIN_RESIZE}
+RESUME_KEYS = {"arch": None, **asdict(Recipe())}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -48,9 +49,8 @@ def check_same_run(run_config: Path, config: dict) -> None:
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
 
-    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, target_share: float = 0.0, min_resize: float = MIN_RESIZE):
-        self.records, self.seed, self.augment, self.epoch = records, seed, augment, 0
-        self.target_share, self.min_resize = target_share, min_resize
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe()):
+        self.records, self.seed, self.augment, self.recipe, self.epoch = records, seed, augment, recipe, 0
 
     def __len__(self) -> int:
         return 2 * len(self.records)
@@ -58,7 +58,7 @@ class SelfBlendedFaces(Dataset):
     def __getitem__(self, index: int):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
-        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.target_share, self.min_resize)
+        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.recipe)
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
 
 
@@ -116,6 +116,8 @@ def main(argv=None) -> int:
                         "frequency transforms (in pseudo-fakes, and on whole real photos alike); validation keeps 0 so its AUC compares across runs")
     parser.add_argument("--min-resize", type=float, default=MIN_RESIZE, help="smallest down-and-up resize factor of the frequency transform "
                         "(0.5 reproduces the shipped model's first three stages; lower imitates faces rendered at low resolution); validation keeps 0.5")
+    parser.add_argument("--max-blur", type=float, default=MAX_BLUR, help="strongest whole-photo Gaussian blur (sigma) among the damage "
+                        "applied alike to real and fake samples; validation keeps the default")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -129,8 +131,8 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, "target_share": args.target_share,
-              "min_resize": args.min_resize}
+    recipe = Recipe(args.target_share, args.min_resize, args.max_blur)
+    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe)}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
@@ -153,7 +155,7 @@ def main(argv=None) -> int:
         step, epoch = state["step"], state["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    data = SelfBlendedFaces(train, args.seed, target_share=args.target_share, min_resize=args.min_resize)
+    data = SelfBlendedFaces(train, args.seed, recipe=recipe)
     if norms_unset and step == 0:
         # 64 faces spread over the training set, each with its pseudo-fake.
         picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]

@@ -76,3 +76,13 @@ def test_a_lower_min_resize_leaves_less_detail():
     default = [laplacian_variance(frequency_shift(image, np.random.default_rng(seed))) for seed in resized]
     # Single draws near 0.9 can alias either way on this striped image; the range as a whole must reach lower.
     assert len(resized) > 5 and np.mean(coarse) < np.mean(default) and min(coarse) < 0.5 * min(default)
+
+
+def test_a_higher_max_blur_leaves_less_detail_and_the_same_random_stream():
+    image = face_like()
+    default = [degrade(image, np.random.default_rng(seed)) for seed in range(60)]
+    strong = [degrade(image, np.random.default_rng(seed), max_blur=3.0) for seed in range(60)]
+    changed = [k for k in range(60) if not np.array_equal(default[k], strong[k])]
+    # Only the draws that blur differ (about 20%); each of them is softer with the higher bound.
+    assert 4 <= len(changed) <= 24
+    assert all(laplacian_variance(strong[k]) < laplacian_variance(default[k]) for k in changed)

@@ -69,7 +69,8 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
 def test_faceres_stages_export_and_agree(harvest, tmp_path):
     """The shipped model's four stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
     else from scratch), then --target-share, then batch norms restored, then a stage started from the third's
-    exported int8 file with --min-resize; the last one is exported and checked."""
+    exported int8 file with --min-resize, then the lite network from the fourth's int8 file; the last two are
+    exported and checked."""
     common = ["--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0"]
     pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
 
@@ -86,16 +87,24 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
         "--models", tmp_path / "stage3", "--val-limit", "16", cwd=REPO / "training")
     train("stage4", "--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
           "--init", tmp_path / "stage3" / "deepfake.onnx")
-    final = tmp_path / "stage4"
-    assert json.loads((final / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3}
-    export_and_check(final, harvest, tmp_path)
+    stage4 = tmp_path / "stage4"
+    assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
+                                                           "max_blur": 1.2}
+    export_and_check(stage4, harvest, tmp_path)
+    # The lite network's blocks are picked out of the fourth stage's exported int8 file.
+    train("lite", "--arch", "faceres-bn-lite", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
+          "--init", tmp_path / "models" / "deepfake.onnx")
+    manifest = export_and_check(tmp_path / "lite", harvest, tmp_path, "--max-false-positives", "0.05")
+    assert manifest["architecture"].startswith("MobileNet v1") and "9 of its 13 blocks" in manifest["architecture"]
+    assert manifest["calibration"]["max_false_positives"] == 0.05
+    assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]
 
 
-def export_and_check(run_dir, harvest, tmp_path):
+def export_and_check(run_dir, harvest, tmp_path, *export_options):
     """Exports a run, then checks the int8 model's format and that onnxruntime-node scores it like the fp32 one."""
     models = tmp_path / "models"
     run(sys.executable, "-m", "sbi.export", "--run", run_dir, "--harvest", harvest, "--images", UTK, "--models", models,
-        "--val-limit", "16", cwd=REPO / "training")
+        "--val-limit", "16", *export_options, cwd=REPO / "training")
     manifest = json.loads((models / "deepfake.json").read_text())
     int8 = models / "deepfake.onnx"
     assert manifest["bytes"] == int8.stat().st_size < 5_000_000
@@ -115,3 +124,4 @@ def export_and_check(run_dir, harvest, tmp_path):
     assert scores["int8"].shape == (6,)
     assert np.all((scores["int8"] >= 0) & (scores["int8"] <= 1))
     assert np.abs(scores["int8"] - scores["fp32"]).max() < 0.05
+    return manifest
