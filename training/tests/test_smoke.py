@@ -69,8 +69,7 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
 def test_faceres_stages_export_and_agree(harvest, tmp_path):
     """The shipped model's four stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
     else from scratch), then --target-share, then batch norms restored, then a stage started from the third's
-    exported int8 file with --min-resize, then the lite network from the fourth's int8 file; the last two are
-    exported and checked."""
+    exported int8 file with --min-resize; the last one is exported, its bias capped for false positives, and checked."""
     common = ["--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0"]
     pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
 
@@ -90,12 +89,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     stage4 = tmp_path / "stage4"
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
                                                            "max_blur": 1.2}
-    export_and_check(stage4, harvest, tmp_path)
-    # The lite network's blocks are picked out of the fourth stage's exported int8 file.
-    train("lite", "--arch", "faceres-bn-lite", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
-          "--init", tmp_path / "models" / "deepfake.onnx")
-    manifest = export_and_check(tmp_path / "lite", harvest, tmp_path, "--max-false-positives", "0.05")
-    assert manifest["architecture"].startswith("MobileNet v1") and "9 of its 13 blocks" in manifest["architecture"]
+    manifest = export_and_check(stage4, harvest, tmp_path, "--max-false-positives", "0.05")
     assert manifest["calibration"]["max_false_positives"] == 0.05
     assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]
 
