@@ -18,7 +18,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .faceres import ALL_BLOCKS, LITE_BLOCKS
+from .faceres import ALL_BLOCKS, LITE_BLOCKS, has_all_blocks
 from .model import FaceResDeepfakeNet
 
 
@@ -62,3 +62,11 @@ def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
     state["head.1.weight"] = weight if transposed else weight.T
     state["head.1.bias"] = values[head.input[2]]
     return {name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()}
+
+
+def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
+    """The folded network of the exported classifier at `path` (calibration left out: it gives logits)."""
+    state = faceres_state_from_onnx(path)
+    net = FaceResDeepfakeNet(kept=ALL_BLOCKS if has_all_blocks(state) else LITE_BLOCKS)
+    net.load_state_dict(state)
+    return net

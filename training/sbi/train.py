@@ -27,11 +27,11 @@ from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, split
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
-from .onnx_weights import faceres_state_from_onnx
+from .onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 
 
 # What a resumed run must share with the run it continues: either changes the network or the data stream.
-RESUME_KEYS = {"arch": None, **asdict(Recipe())}
+RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -89,6 +89,15 @@ def load_initial_weights(model: torch.nn.Module, path: Path) -> bool:
     return bool(missing)
 
 
+def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module | None, weight: float) -> torch.Tensor:
+    """The labels, or with a teacher, their mix with its probabilities: BCE is linear in its target, so this
+    is weight x the loss against the teacher plus (1 - weight) x the loss against the labels."""
+    if teacher is None:
+        return labels
+    with torch.no_grad():
+        return (1 - weight) * labels + weight * torch.sigmoid(teacher(pixels).squeeze(1))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--harvest", type=Path, required=True, help="JSONL from training/harvest/harvest.mjs")
@@ -118,6 +127,9 @@ def main(argv=None) -> int:
                         "(0.5 reproduces the shipped model's first three stages; lower imitates faces rendered at low resolution); validation keeps 0.5")
     parser.add_argument("--max-blur", type=float, default=MAX_BLUR, help="strongest whole-photo Gaussian blur (sigma) among the damage "
                         "applied alike to real and fake samples; validation keeps the default")
+    parser.add_argument("--distill", type=Path, help="a shipped FaceRes classifier (deepfake.onnx) whose scores the network also "
+                        "learns to match, on the same samples: a smaller network keeps more of a larger one's ranking that way")
+    parser.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that is against the --distill teacher")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -132,7 +144,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur)
-    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe)}
+    config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
+              "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     model = build_net(args.arch, args.pretrained)
@@ -162,6 +175,7 @@ def main(argv=None) -> int:
         model.init_batch_norm_as_identity(torch.stack([data[i][0] for i in picks]))
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
+    teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
     last_step = min(args.steps, args.stop_after or args.steps)
@@ -170,7 +184,7 @@ def main(argv=None) -> int:
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
         loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
         for pixels, labels in loader:
-            loss = loss_fn(model(pixels).squeeze(1), labels)
+            loss = loss_fn(model(pixels).squeeze(1), targets(labels, pixels, teacher, args.distill_weight))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

@@ -4,9 +4,8 @@ import pytest
 import torch
 
 from sbi.export import export_onnx
-from sbi.faceres import ALL_BLOCKS, LITE_BLOCKS, has_all_blocks
-from sbi.model import CalibratedNet, FaceResDeepfakeNet, build_net
-from sbi.onnx_weights import faceres_state_from_onnx
+from sbi.model import CalibratedNet, build_net
+from sbi.onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 from sbi.quantize import quantize_weights
 
 
@@ -30,10 +29,7 @@ def exported(request, tmp_path_factory):
 
 def logits_from(path):
     """The folded network the file holds, in whichever block layout it has."""
-    state = faceres_state_from_onnx(path)
-    net = FaceResDeepfakeNet(kept=ALL_BLOCKS if has_all_blocks(state) else LITE_BLOCKS)
-    net.load_state_dict(state)
-    return net.eval()
+    return faceres_net_from_onnx(path).eval()
 
 
 def test_fp32_file_gives_the_same_logits_with_batch_norms_folded(exported):

@@ -88,7 +88,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
           "--init", tmp_path / "stage3" / "deepfake.onnx")
     stage4 = tmp_path / "stage4"
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
-                                                           "max_blur": 1.2}
+                                                           "max_blur": 1.2, "distill": None, "distill_weight": None}
     manifest = export_and_check(stage4, harvest, tmp_path, "--max-false-positives", "0.05")
     assert manifest["calibration"]["max_false_positives"] == 0.05
     assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]

@@ -1,11 +1,13 @@
-"""A resumed run must continue the same network on the same data stream."""
+"""A resumed run must continue the same network on the same data stream; what the network learns to match."""
 import json
 
 import pytest
+import torch
 
-from sbi.train import check_same_run
+from sbi.train import check_same_run, targets
 
-CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2}
+CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2,
+          "distill": None, "distill_weight": None}
 
 
 def write(tmp_path, config):
@@ -19,7 +21,8 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
     check_same_run(write(tmp_path, CONFIG), dict(CONFIG))
 
 
-@pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5}])
+@pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5},
+                                    {"distill": "teacher.onnx"}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
         check_same_run(write(tmp_path, CONFIG), {**CONFIG, **change})
@@ -27,6 +30,15 @@ def test_another_arch_or_data_stream_is_refused(tmp_path, change):
 
 def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
-    check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, "min_resize": 0.5, "max_blur": 1.2})
+    defaults = {"min_resize": 0.5, "max_blur": 1.2, "distill": None, "distill_weight": None}
+    check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
-        check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2})
+        check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
+
+
+def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
+    teacher = lambda pixels: torch.full((len(pixels), 1), 2.0)  # noqa: E731 - every face at logit 2
+    labels, pixels = torch.tensor([0.0, 1.0]), torch.zeros(2, 3, 8, 8)
+    assert torch.equal(targets(labels, pixels, None, 0.5), labels)
+    p = torch.sigmoid(torch.tensor(2.0))
+    assert torch.allclose(targets(labels, pixels, teacher, 0.25), torch.stack([0.25 * p, 0.75 + 0.25 * p]))
