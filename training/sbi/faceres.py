@@ -25,9 +25,9 @@ BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)
 FEATURES = 1024
 ALL_BLOCKS = tuple(range(len(BLOCKS)))
 # The lite layout (indices into BLOCKS): blocks 1-8 and 12, leaving out three of the five 512-channel
-# blocks and the last 1024-channel one. Timed with random weights by onnxruntime-web's WASM kernels at
-# 2 threads: 12.2 ms per 160 px face against 19.7 ms for all 13 blocks; the 1024-channel pointwise
-# layers on a 5x5 map cost far more than their share of multiply-adds (their weights dominate).
+# blocks and the last 1024-channel one, whose pointwise layer on a 5x5 map costs far more time than its
+# share of multiply-adds. `node bench/model-speed.mjs --wasm --threads 2` (model card): 11.3 ms per face
+# against 17.6 ms for all 13 blocks.
 LITE_BLOCKS = (0, 1, 2, 3, 4, 5, 6, 7, 11)
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
 

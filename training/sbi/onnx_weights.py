@@ -18,7 +18,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .faceres import ALL_BLOCKS, LITE_BLOCKS, has_all_blocks
+from .faceres import ALL_BLOCKS, LITE_BLOCKS
 from .model import FaceResDeepfakeNet
 
 
@@ -37,8 +37,11 @@ def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     return values
 
 
-def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
-    """State dict of a `faceres` FaceResDeepfakeNet with the weights of the exported classifier at `path`."""
+def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
+    """The folded `faceres` network (all blocks or the lite layout's) of the exported classifier at `path`.
+
+    Without its calibration: it gives logits.
+    """
     graph = onnx.load(str(path)).graph
     values = _constants(graph)
     convs = [node for node in graph.node if node.op_type == "Conv"]
@@ -61,12 +64,10 @@ def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
     weight = values[head.input[1]]
     state["head.1.weight"] = weight if transposed else weight.T
     state["head.1.bias"] = values[head.input[2]]
-    return {name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()}
-
-
-def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
-    """The folded network of the exported classifier at `path` (calibration left out: it gives logits)."""
-    state = faceres_state_from_onnx(path)
-    net = FaceResDeepfakeNet(kept=ALL_BLOCKS if has_all_blocks(state) else LITE_BLOCKS)
-    net.load_state_dict(state)
+    net.load_state_dict({name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()})
     return net
+
+
+def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:
+    """State dict of that network, for --init."""
+    return faceres_net_from_onnx(path).state_dict()
