@@ -26,7 +26,8 @@ def test_platt_fit_balances_two_symmetric_classes(scores):
 @pytest.mark.parametrize("share", [0.05, 0.01, 0.0])
 def test_cap_lowers_the_bias_until_at_most_that_share_of_reals_is_flagged(scores, share):
     scale, bias = fit_platt(*scores)
-    capped = cap_false_positives(*scores, scale, bias, share)
+    logits, labels = scores
+    capped = cap_false_positives(logits[labels == 0], scale, bias, share)
     assert capped < bias
     # exactly the share (rounded down), not fewer: the bias was lowered no further than it had to be
     assert flagged(*scores, scale, capped) == np.floor(share * 1000) / 1000
@@ -34,4 +35,5 @@ def test_cap_lowers_the_bias_until_at_most_that_share_of_reals_is_flagged(scores
 
 def test_cap_leaves_a_bias_that_already_meets_it(scores):
     scale, bias = fit_platt(*scores)
-    assert cap_false_positives(*scores, scale, bias, 0.5) == bias
+    logits, labels = scores
+    assert cap_false_positives(logits[labels == 0], scale, bias, 0.5) == bias
