@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import cv2
@@ -23,11 +21,10 @@ import numpy as np
 
 from .blend import jpeg
 from .blur_stats import laplacian_variance
-from .crop import CLASSIFIER_INPUT_SIZE
 from .data import FaceRecord, crop, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
+from .onnx_scores import score_crops
 
-REPO = Path(__file__).resolve().parents[2]
 THRESHOLD = 0.5
 
 
@@ -67,15 +64,7 @@ class CropSet:
         return self.crops[start:end]
 
     def score(self, model: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        with tempfile.TemporaryDirectory() as folder:
-            crops_path, scores_path = Path(folder) / "crops.u8", Path(folder) / "scores.f32"
-            np.stack(self.crops).astype(np.uint8).tofile(crops_path)
-            subprocess.run(
-                ["node", str(REPO / "training" / "score_onnx.mjs"), "--model", str(model), "--crops", str(crops_path),
-                 "--size", str(CLASSIFIER_INPUT_SIZE), "--out", str(scores_path)],
-                check=True,
-            )
-            scores = np.fromfile(scores_path, dtype=np.float32)
+        scores = score_crops(model, np.stack(self.crops))
         return {name: (scores[a:b], np.array(labels)) for name, (a, b, labels) in self.groups.items()}
 
 
