@@ -1,8 +1,12 @@
 """The exported score's calibration: Platt's fit, and the cap on validation reals flagged at 0.5."""
 import numpy as np
+import onnx
 import pytest
+import torch
+from onnx import numpy_helper
 
-from sbi.export import cap_false_positives, fit_platt
+from sbi.export import cap_false_positives, export_onnx, fit_platt, logits_of, set_initializer
+from sbi.model import CalibratedNet
 
 
 def flagged(logits, labels, scale, bias):
@@ -37,3 +41,20 @@ def test_cap_leaves_a_bias_that_already_meets_it(scores):
     scale, bias = fit_platt(*scores)
     logits, labels = scores
     assert cap_false_positives(logits[labels == 0], scale, bias, 0.5) == bias
+
+
+def test_logits_are_recovered_from_calibrated_scores():
+    logits = np.linspace(-6, 6, 25)
+    scale, bias = 1.3, -0.7
+    scores = (1 / (1 + np.exp(-(scale * logits + bias)))).astype(np.float32)  # as the ONNX file gives them
+    assert np.allclose(logits_of(scores, scale, bias), logits, atol=1e-4)
+
+
+def test_bias_is_replaced_in_an_exported_graph(tmp_path):
+    path = tmp_path / "calibrated.onnx"
+    export_onnx(CalibratedNet(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 160 * 160, 1)), 1.0, -0.2).eval(), path)
+    model = onnx.load(str(path))
+    set_initializer(model, "bias", -1.5)
+    assert float(numpy_helper.to_array(next(i for i in model.graph.initializer if i.name == "bias"))) == -1.5
+    with pytest.raises(ValueError, match="no constant"):
+        set_initializer(model, "calibration", 0.0)
