@@ -29,6 +29,10 @@ ALL_BLOCKS = tuple(range(len(BLOCKS)))
 # share of multiply-adds. `node bench/model-speed.mjs --wasm --threads 2` (model card): 11.3 ms per face
 # against 17.6 ms for all 13 blocks.
 LITE_BLOCKS = (0, 1, 2, 3, 4, 5, 6, 7, 11)
+# The narrow layout keeps all blocks at this share of their channels: `node bench/model-speed.mjs --wasm
+# --threads 2` timed 14.7 ms per face against 23.6 ms at full width (0.625: 10.8 ms), where the lite
+# layout's dropped blocks cost it dfdc-dev ranking.
+NARROW_WIDTH = 0.75
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
 
 
@@ -68,6 +72,11 @@ class SamePad(nn.Module):
         return F.pad(x, (0, 1, 0, 1))
 
 
+def scaled_channels(channels: int, width: float) -> int:
+    """MobileNet's width multiplier, kept to multiples of 8, which the WASM kernels' SIMD lanes divide evenly."""
+    return max(8, int(round(channels * width / 8)) * 8)
+
+
 def conv3x3(channels_in: int, channels_out: int, stride: int, groups: int = 1) -> nn.Sequential:
     if stride == 1:
         return nn.Sequential(nn.Conv2d(channels_in, channels_out, 3, 1, 1, groups=groups))
@@ -83,18 +92,21 @@ class FaceResBackbone(nn.Module):
     network's features (all zero within 400 steps at 2.5e-4).
     """
 
-    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0):
         super().__init__()
         self.kept = kept
-        self.stem = conv3x3(3, 32, 2)
+        channels = scaled_channels(32, width)
+        self.stem = conv3x3(3, channels, 2)
         self.depthwise = nn.ModuleList()
         self.pointwise = nn.ModuleList()
-        channels, widths = 32, [32]
+        widths = [channels]
         for out, stride in (BLOCKS[index] for index in kept):
+            out = scaled_channels(out, width)
             self.depthwise.append(conv3x3(channels, channels, stride, groups=channels))
             self.pointwise.append(nn.Conv2d(channels, out, 1))
             widths += [channels, out]
             channels = out
+        self.features = channels
         # Without batch norm this holds no parameters, so the state dict stays FaceRes' own.
         self.norms = nn.ModuleList(nn.BatchNorm2d(width) if batch_norm else nn.Identity() for width in widths)
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 from torch import nn
 from torchvision.models import mobilenet_v3_small
 
-from .faceres import ALL_BLOCKS, FEATURES, LITE_BLOCKS, FaceResBackbone, faceres_input, read_tfjs_weights
+from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
 
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
@@ -15,9 +16,24 @@ ARCHITECTURES = {
     "faceres-bn": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, 1 output",
     "faceres-bn-lite": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                        "9 of its 13 blocks (1-8 and 12), 1 output",
+    "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+                         f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
 }
-# Which of FaceRes' blocks each FaceRes architecture keeps, and whether it has batch norms.
-FACERES_LAYOUTS = {"faceres": (ALL_BLOCKS, False), "faceres-bn": (ALL_BLOCKS, True), "faceres-bn-lite": (LITE_BLOCKS, True)}
+
+
+class Layout(NamedTuple):
+    """Which of FaceRes' blocks a FaceRes architecture keeps, whether it has batch norms, and its width multiplier."""
+    kept: tuple[int, ...]
+    batch_norm: bool
+    width: float = 1.0
+
+
+FACERES_LAYOUTS = {
+    "faceres": Layout(ALL_BLOCKS, False),
+    "faceres-bn": Layout(ALL_BLOCKS, True),
+    "faceres-bn-lite": Layout(LITE_BLOCKS, True),
+    "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
+}
 
 
 class DeepfakeNet(nn.Module):
@@ -34,10 +50,10 @@ class DeepfakeNet(nn.Module):
 class FaceResDeepfakeNet(nn.Module):
     """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
 
-    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0):
         super().__init__()
-        self.backbone = FaceResBackbone(batch_norm, kept)
-        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(FEATURES, 1))
+        self.backbone = FaceResBackbone(batch_norm, kept, width)
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.head(self.backbone(faceres_input(pixels)))
@@ -54,8 +70,8 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
             raise ValueError("mobilenetv3 has no pretrained weights; it trains from scratch")
         return DeepfakeNet()
     if architecture in FACERES_LAYOUTS:
-        kept, batch_norm = FACERES_LAYOUTS[architecture]
-        net = FaceResDeepfakeNet(batch_norm, kept)
+        layout = FACERES_LAYOUTS[architecture]
+        net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width)
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

@@ -5,8 +5,8 @@ have only the committed `models/deepfake.onnx` to start from. The export
 folded the batch norms into the convolutions and the int8 file keeps each
 weight as int8 with a per-channel scale; this dequantizes them and returns
 the state dict of the folded `faceres` network (all blocks or the lite
-layout's), which `--init` loads into a faceres run or, with fresh batch
-norms, a faceres-bn or faceres-bn-lite run. The calibration
+layout's, at full width or narrowed), which `--init` loads into a faceres
+run or, with fresh batch norms, a faceres-bn, -lite or -narrow run. The calibration
 (sigmoid scale and bias) is not part of it: export fits it anew.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .faceres import ALL_BLOCKS, LITE_BLOCKS
+from .faceres import ALL_BLOCKS, FEATURES, LITE_BLOCKS
 from .model import FaceResDeepfakeNet
 
 
@@ -38,7 +38,7 @@ def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
 
 
 def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
-    """The folded `faceres` network (all blocks or the lite layout's) of the exported classifier at `path`.
+    """The folded `faceres` network (all blocks or the lite layout's, any width) of the exported classifier at `path`.
 
     Without its calibration: it gives logits.
     """
@@ -51,7 +51,12 @@ def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     if len(convs) not in layouts or len(gemms) != 1:
         raise ValueError(f"{path} is not a FaceRes classifier: {len(convs)} convolutions and {len(gemms)} Gemm, "
                          f"expected {' or '.join(map(str, layouts))} and 1")
-    net = FaceResDeepfakeNet(kept=layouts[len(convs)])
+    head = gemms[0]
+    transposed = next((a.i for a in head.attribute if a.name == "transB"), 0)
+    weight = values[head.input[1]]
+    weight = weight if transposed else weight.T
+    # The head reads the last block's channels: their count over FaceRes' 1024 is the width multiplier.
+    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES)
     # The graph meets the convolutions in the order the backbone lists them.
     layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]
     names = {module: name for name, module in net.named_modules()}
@@ -59,10 +64,7 @@ def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     for node, layer in zip(convs, layers):
         state[f"{names[layer]}.weight"] = values[node.input[1]]
         state[f"{names[layer]}.bias"] = values[node.input[2]]
-    head = gemms[0]
-    transposed = next((a.i for a in head.attribute if a.name == "transB"), 0)
-    weight = values[head.input[1]]
-    state["head.1.weight"] = weight if transposed else weight.T
+    state["head.1.weight"] = weight
     state["head.1.bias"] = values[head.input[2]]
     net.load_state_dict({name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()})
     return net

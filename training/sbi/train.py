@@ -26,6 +26,7 @@ from .blend import MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
+from .narrow import pick_channels
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
 from .onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 
@@ -73,15 +74,21 @@ def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.
     return np.concatenate(logits), np.concatenate(labels)
 
 
-def load_initial_weights(model: torch.nn.Module, path: Path) -> bool:
+def load_initial_weights(model: torch.nn.Module, path: Path, sample: torch.Tensor) -> bool:
     """--init: a finished run's model.pt, or a FaceRes classifier's ONNX file (see onnx_weights).
 
-    A faceres run may start a faceres-bn one, and either a faceres-bn-lite one (its blocks picked
-    out of the full network's); returns whether batch norms were missing.
+    A faceres run may start a faceres-bn one, and a full network a faceres-bn-lite one (its blocks
+    picked out) or a faceres-bn-narrow one (its most used channels, measured on `sample`, see narrow);
+    returns whether batch norms were missing.
     """
     state = faceres_state_from_onnx(path) if path.suffix == ".onnx" else torch.load(path)
-    if isinstance(model, FaceResDeepfakeNet) and has_all_blocks(state):
-        state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
+    if isinstance(model, FaceResDeepfakeNet):
+        if has_all_blocks(state):
+            state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
+        if state["head.1.weight"].shape[1] > model.backbone.features:
+            full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept)
+            full.load_state_dict(state)
+            state = pick_channels(full, model, sample)
     missing, unexpected = model.load_state_dict(state, strict=False)
     misfits = unexpected + [key for key in missing if not key.startswith("backbone.norms.")]
     if misfits:
@@ -148,10 +155,14 @@ def main(argv=None) -> int:
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
+    data = SelfBlendedFaces(train, args.seed, recipe=recipe)
+    # 64 faces spread over the training set, each with its pseudo-fake: what batch norms and channel picks are set up on.
+    picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]
+    sample = torch.stack([data[i][0] for i in picks])
     model = build_net(args.arch, args.pretrained)
-    norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch][1]
+    norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch].batch_norm
     if args.init:
-        norms_unset = load_initial_weights(model, args.init)
+        norms_unset = load_initial_weights(model, args.init, sample)
         print(f"initialised from {args.init}", file=sys.stderr)
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
     head = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
@@ -168,11 +179,8 @@ def main(argv=None) -> int:
         step, epoch = state["step"], state["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    data = SelfBlendedFaces(train, args.seed, recipe=recipe)
     if norms_unset and step == 0:
-        # 64 faces spread over the training set, each with its pseudo-fake.
-        picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]
-        model.init_batch_norm_as_identity(torch.stack([data[i][0] for i in picks]))
+        model.init_batch_norm_as_identity(sample)
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False) if args.distill else None

@@ -67,9 +67,10 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
 
 
 def test_faceres_stages_export_and_agree(harvest, tmp_path):
-    """The shipped model's four stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
+    """The shipped model's five stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
     else from scratch), then --target-share, then batch norms restored, then a stage started from the third's
-    exported int8 file with --min-resize; the last one is exported, its bias capped for false positives, and checked."""
+    exported int8 file with --min-resize, then the narrow network picked out of the fourth and taught by the
+    third's file; the last one is exported, its bias capped for false positives, and checked."""
     common = ["--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0"]
     pretrained = ["--pretrained", DEFAULT_MODEL_JSON] if DEFAULT_MODEL_JSON.exists() else []
 
@@ -89,7 +90,11 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     stage4 = tmp_path / "stage4"
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
                                                            "max_blur": 1.2, "distill": None, "distill_weight": None}
-    manifest = export_and_check(stage4, harvest, tmp_path, "--max-false-positives", "0.05")
+    train("narrow", "--arch", "faceres-bn-narrow", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
+          "--init", stage4 / "model.pt", "--distill", tmp_path / "stage3" / "deepfake.onnx")
+    narrow = tmp_path / "narrow"
+    assert torch.load(narrow / "model.pt")["head.1.weight"].shape == (1, 768)  # 3/4 of stage 4's channels
+    manifest = export_and_check(narrow, harvest, tmp_path, "--max-false-positives", "0.05")
     assert manifest["calibration"]["max_false_positives"] == 0.05
     assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]
 

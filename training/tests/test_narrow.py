@@ -1,0 +1,78 @@
+"""A narrow network picked out of a full one keeps the channels that carry something, and computes what they did."""
+import torch
+import torch.nn.functional as F
+
+from sbi.faceres import faceres_input
+from sbi.model import build_net
+from sbi.narrow import channel_usage, pick_channels
+
+
+@torch.no_grad()
+def lively_net(seed: int):
+    """A random full-width faceres-bn network whose batch norms standardise each layer, so that most ReLU6
+    units vary with the input (random weights alone die out within a few layers)."""
+    torch.manual_seed(seed)
+    net = build_net("faceres-bn").eval()
+    x = faceres_input(torch.rand(16, 3, 160, 160) * 255)
+    for conv, norm in zip(net.backbone.convolutions(), net.backbone.norms):
+        y = conv(x)
+        norm.running_mean.copy_(y.mean(dim=(0, 2, 3)))
+        norm.running_var.copy_(y.var(dim=(0, 2, 3)))
+        norm.weight.uniform_(0.5, 1.5)
+        norm.bias.uniform_(0.0, 1.0)
+        x = F.relu6(norm(y))
+    return net
+
+
+def full_net_reading_only(keep_share: float, seed: int = 0):
+    """A full-width faceres-bn network whose layers read only a random `keep_share` of each slot's channels
+    (the readers' weights on the others are zero), and those channel indices per slot."""
+    net = lively_net(seed)
+    readers = [pointwise.weight for pointwise in net.backbone.pointwise] + [net.head[-1].weight]
+    kept = []
+    with torch.no_grad():
+        for weight in readers:
+            channels = weight.shape[1]
+            chosen = torch.randperm(channels)[: round(channels * keep_share)].sort().values
+            unread = torch.ones(channels, dtype=torch.bool)
+            unread[chosen] = False
+            weight[:, unread] = 0
+            kept.append(chosen)
+    return net.eval(), kept
+
+
+def test_importance_is_zero_exactly_for_unread_channels():
+    net, kept = full_net_reading_only(0.75)
+    usage = channel_usage(net, torch.rand(8, 3, 160, 160) * 255)
+    for slot, chosen in zip(usage, kept):
+        read = torch.zeros_like(slot.importance, dtype=torch.bool)
+        read[chosen] = True
+        assert (slot.importance[~read] == 0).all()
+        assert (slot.importance[read] > 0).float().mean() > 0.9
+
+
+def test_narrow_network_computes_what_the_full_one_did():
+    net, _ = full_net_reading_only(0.75)
+    narrow = build_net("faceres-bn-narrow").eval()
+    pixels = torch.rand(8, 3, 160, 160) * 255
+    narrow.load_state_dict(pick_channels(net, narrow, pixels))  # strict: every tensor narrowed to fit
+    with torch.no_grad():
+        expected = net(pixels)
+        assert expected.std() > 0.01, "a network whose logit ignores its input would prove nothing"
+        assert torch.allclose(narrow(pixels), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_narrow_network_is_the_advertised_share_of_channels():
+    narrow = build_net("faceres-bn-narrow")
+    assert narrow.backbone.features == 768
+    assert [p.out_channels for p in narrow.backbone.pointwise][:2] == [48, 96]
+
+
+def test_picking_from_a_network_that_uses_every_channel_changes_its_output():
+    """The check above is not vacuous: dropping channels that are read does change the logits."""
+    net = lively_net(1)
+    narrow = build_net("faceres-bn-narrow").eval()
+    pixels = torch.rand(8, 3, 160, 160) * 255
+    narrow.load_state_dict(pick_channels(net, narrow, pixels))
+    with torch.no_grad():
+        assert not torch.allclose(narrow(pixels), net(pixels), rtol=1e-3, atol=1e-3)
