@@ -40,17 +40,16 @@ def channel_usage(net: FaceResDeepfakeNet, pixels: torch.Tensor) -> list[SlotUsa
     for conv, norm in zip(backbone.convolutions(), backbone.norms):
         x = F.relu6(norm(conv(x)))
         activations.append(x)
-    usage = []
-    for activation, weight in _readers(net, activations):
-        usage.append(SlotUsage(activation.std(dim=(0, 2, 3)) * weight.norm(dim=0), activation.mean(dim=(0, 2, 3))))
-    return usage
+    # Block j's pointwise layer reads slot j through block j's depthwise layer (same channels); the head
+    # reads the last slot.
+    read = [activations[1 + 2 * j] for j in range(len(backbone.pointwise))] + [activations[-1]]
+    return [SlotUsage(activation.std(dim=(0, 2, 3)) * weight.norm(dim=0), activation.mean(dim=(0, 2, 3)))
+            for activation, weight in zip(read, _reader_weights(net))]
 
 
-def _readers(net: FaceResDeepfakeNet, activations: list[torch.Tensor]) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Per slot, what its reader reads and the reader's weight as (outputs, channels). Block j's pointwise
-    layer reads slot j through block j's depthwise layer (same channels); the head reads the last slot."""
-    readers = [(activations[1 + 2 * j], pointwise.weight[:, :, 0, 0]) for j, pointwise in enumerate(net.backbone.pointwise)]
-    return readers + [(activations[-1], net.head[-1].weight)]
+def _reader_weights(net: FaceResDeepfakeNet) -> list[torch.Tensor]:
+    """Per slot, the weight of the layer that reads it, as (outputs, channels)."""
+    return [pointwise.weight[:, :, 0, 0] for pointwise in net.backbone.pointwise] + [net.head[-1].weight]
 
 
 def _slots(name: str, blocks: int) -> tuple[int | None, ...]:
@@ -95,7 +94,7 @@ def pick_channels(full: FaceResDeepfakeNet, narrow: FaceResDeepfakeNet, pixels: 
     keep = [slot.importance.topk(width).indices.sort().values for slot, width in zip(usage, widths)]
     state = {name: value.clone() for name, value in full.state_dict().items()}
     bias_names = [f"backbone.pointwise.{j}.bias" for j in range(len(full.backbone.pointwise))] + ["head.1.bias"]
-    for slot, kept, (_, weight), bias_name in zip(usage, keep, _readers(full, [None] * len(full.backbone.norms)), bias_names):
+    for slot, kept, weight, bias_name in zip(usage, keep, _reader_weights(full), bias_names):
         dropped = torch.ones_like(slot.mean, dtype=torch.bool)
         dropped[kept] = False
         state[bias_name] += weight[:, dropped] @ slot.mean[dropped]
