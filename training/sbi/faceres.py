@@ -30,8 +30,8 @@ ALL_BLOCKS = tuple(range(len(BLOCKS)))
 # against 17.6 ms for all 13 blocks.
 LITE_BLOCKS = (0, 1, 2, 3, 4, 5, 6, 7, 11)
 # The narrow layout keeps all blocks at this share of their channels: `node bench/model-speed.mjs --wasm
-# --threads 2` timed 14.7 ms per face against 23.6 ms at full width (0.625: 10.8 ms), where the lite
-# layout's dropped blocks cost it dfdc-dev ranking.
+# --threads 2` timed the trained file at 11.1 ms per face against 17.6 ms at full width (model card),
+# without the lite layout's loss on dfdc-dev from dropping blocks.
 NARROW_WIDTH = 0.75
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
 
