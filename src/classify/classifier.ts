@@ -2,8 +2,10 @@
  * classify: the page's side of the classifier worker. One worker per
  * detector; requests are answered in order, so concurrent checks never race.
  */
-import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
-import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import ortWebGpuLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
+import ortWebGpuBinary from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import defaultModelUrl from '../../models/deepfake.onnx?url';
 import modelManifest from '../../models/deepfake.json';
 import { rebaseAsset } from '../assets';
@@ -74,6 +76,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   const pending = new Map<number, { resolve(reply: WorkerReply): void }>();
   let nextId = 1;
   const send = (request: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
+  const assetUrl = (url: string) => new URL(rebaseAsset(url, options.assetBaseUrl), location.href).href;
 
   const ready = await new Promise<WorkerReply>((resolve) => {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => resolve(event.data);
@@ -83,11 +86,11 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     };
     send({
       kind: 'init',
-      modelUrl: new URL(options.modelUrl ?? rebaseAsset(DEFAULT_MODEL_URL, options.assetBaseUrl), location.href).href,
+      modelUrl: options.modelUrl === undefined ? assetUrl(DEFAULT_MODEL_URL) : new URL(options.modelUrl, location.href).href,
       modelSha256: options.modelSha256 === undefined ? modelManifest.sha256 : options.modelSha256,
-      wasmPaths: {
-        mjs: new URL(rebaseAsset(ortWasmLoader, options.assetBaseUrl), location.href).href,
-        wasm: new URL(rebaseAsset(ortWasmBinary, options.assetBaseUrl), location.href).href,
+      runtimes: {
+        wasm: { mjs: assetUrl(ortWasmLoader), wasm: assetUrl(ortWasmBinary) },
+        webgpu: { mjs: assetUrl(ortWebGpuLoader), wasm: assetUrl(ortWebGpuBinary) },
       },
       threads: options.threads ?? defaultThreads(),
       allowWebGpu: options.webgpu ?? true,

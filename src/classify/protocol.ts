@@ -3,12 +3,19 @@ import type { ErrorCause } from '../respond/errors';
 
 export type Backend = 'webgpu' | 'wasm';
 
+/** Where one onnxruntime-web build's loader script and binary are served from. */
+export interface RuntimeFiles {
+  mjs: string;
+  wasm: string;
+}
+
 export interface InitRequest {
   kind: 'init';
   modelUrl: string;
   /** Hex SHA-256 the model's bytes must have; null skips the check (a caller's own model). */
   modelSha256: string | null;
-  wasmPaths: { mjs: string; wasm: string };
+  /** Both onnxruntime-web builds' files; the worker loads one (see worker.ts). */
+  runtimes: { wasm: RuntimeFiles; webgpu: RuntimeFiles };
   /** WASM threads; more than 1 needs cross-origin isolation. */
   threads: number;
   allowWebGpu: boolean;

@@ -36,11 +36,12 @@ async function registerServiceWorker(): Promise<void> {
     // Sandboxed frames and private modes refuse service workers: the app then simply needs the network.
   }
 }
-void registerServiceWorker();
-
 const loadStarted = performance.now();
 const detector = await createDetector(runtimeOptionsFromQuery(new URLSearchParams(location.search)));
 const loadMs = performance.now() - loadStarted;
+// Only now: the service worker's install fetches every file of the build (about 55 MB, both
+// onnxruntime-web builds), which would otherwise compete with the first load for the network and CPU.
+void registerServiceWorker();
 $('engine').textContent = `Model ${detector.model.version} on ${detector.model.backend.toUpperCase()} (${detector.threads} thread${detector.threads === 1 ? '' : 's'}), loaded in ${Math.round(loadMs)} ms.`;
 setStatus('Ready. Choose an image or a video.');
 

@@ -12,7 +12,9 @@ export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
   const browser = await launchBrowser({ serviceWorkers });
   const requests = [];
   const problems = [];
-  browser.context.on('request', (request) => requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() }));
+  browser.context.on('request', (request) =>
+    requests.push({ url: request.url(), method: request.method(), body: request.postDataBuffer(), byServiceWorker: request.serviceWorker() !== null }),
+  );
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {

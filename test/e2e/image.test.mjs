@@ -173,6 +173,13 @@ describe('image checks in the built app', () => {
     assert.ok(app.requests.some((request) => /\/assets\/decode-worker-[^/]+\.js$/.test(request.url)), 'the decoding worker was loaded');
   });
 
+  it('loaded onnxruntime-web\'s plain WASM build, not the twice larger WebGPU one, on a page without a hardware GPU', () => {
+    // The service worker fetches every file of the build for offline use once the page is ready; the page itself needs one build.
+    const loaded = app.requests.filter((request) => !request.byServiceWorker && /\/assets\/ort-wasm[^/]*\.wasm$/.test(request.url));
+    assert.equal(loaded.length, 1, JSON.stringify(loaded.map((request) => request.url)));
+    assert.doesNotMatch(loaded[0].url, /jsep/);
+  });
+
   it('logged no page errors and no failed requests', () => {
     assert.deepEqual(app.problems, []);
   });
