@@ -34,9 +34,9 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 
 /**
  * onnxruntime-web's build with WebGPU kernels carries 28 MB of wasm, the plain
- * one 14 MB: a device without a hardware GPU loads only the plain one, which
- * cut the time to a ready page from 2.2-2.5 s to 1.3-1.4 s and the renderer's
- * memory by about 40 MiB here (README, "Performance").
+ * one 14 MB: a device without a hardware GPU loads only the plain one. With the
+ * service worker's install moved after loading, that took a ready page from
+ * 2.0-2.6 s to 1.0-1.5 s here (`npm run bench`, README "Performance").
  */
 async function loadRuntime(webgpu: boolean, request: InitRequest): Promise<Runtime> {
   const runtime: Runtime = webgpu ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
