@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import crop, load_harvest, read_rgb
+from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
 from .onnx_scores import score_crops
 
@@ -26,12 +26,9 @@ def main(argv=None) -> int:
     parser.add_argument("--dfdc", type=Path, required=True, help="dfdc-dev folder with real/ and fake/")
     parser.add_argument("models", type=Path, nargs="+", help="ONNX files; each is compared with the first")
     args = parser.parse_args(argv)
-    crops, labels = [], []
-    for label, name in ((0, "real"), (1, "fake")):
-        faces, _ = load_harvest(args.dfdc_harvest / f"dfdc-{name}.jsonl", args.dfdc / name)
-        crops += [crop(read_rgb(record.file), record.box) for record in faces]
-        labels += [label] * len(faces)
-    labels = np.array(labels)
+    real, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "real")
+    fake, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "fake")
+    crops, labels = real + fake, np.array([0] * len(real) + [1] * len(fake))
     scores = [score_crops(model, np.stack(crops)) for model in args.models]
     print(f"dfdc-dev, {len(labels)} images with a face found")
     print(f"{args.models[0]}: AUC {roc_auc(labels, scores[0]):.4f}")

@@ -64,6 +64,13 @@ def crop(image: np.ndarray, box: dict) -> np.ndarray:
     return resample_square(image, crop_square(box, width, height), CLASSIFIER_INPUT_SIZE)
 
 
+def dfdc_crops(harvest: Path, folder: Path, name: str) -> tuple[list[np.ndarray], int]:
+    """The app's crops of one dfdc-dev class ('real' or 'fake': `harvest`/dfdc-NAME.jsonl over `folder`/NAME),
+    and how many of its images had no face. Evaluation only."""
+    faces, faceless = load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
+    return [crop(read_rgb(record.file), record.box) for record in faces], faceless
+
+
 def jitter(box: dict, rng: np.random.Generator) -> dict:
     """Detector boxes move a little from frame to frame; train on that spread."""
     scale = rng.uniform(0.94, 1.06)

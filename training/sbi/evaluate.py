@@ -21,7 +21,7 @@ import numpy as np
 
 from .blend import jpeg
 from .blur_stats import laplacian_variance
-from .data import FaceRecord, crop, load_harvest, make_sample, read_rgb, split_of
+from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
 from .onnx_scores import score_crops
 
@@ -114,9 +114,8 @@ def main(argv=None) -> int:
     dfdc_faceless = {0: 0, 1: 0}
     if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
         for label, name in ((0, "real"), (1, "fake")):
-            faces, faceless = load_harvest(args.dfdc_harvest / f"dfdc-{name}.jsonl", args.dfdc / name)
-            dfdc_faceless[label] = faceless
-            sets.add(f"dfdc_{name}", [crop(read_rgb(r.file), r.box) for r in faces], [label] * len(faces))
+            crops, dfdc_faceless[label] = dfdc_crops(args.dfdc_harvest, args.dfdc, name)
+            sets.add(f"dfdc_{name}", crops, [label] * len(crops))
     else:
         print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
 
