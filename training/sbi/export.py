@@ -79,6 +79,19 @@ def set_initializer(model: onnx.ModelProto, name: str, value: float) -> None:
     raise ValueError(f"the exported graph has no constant {name!r}")
 
 
+def drop_omitted_inputs(model: onnx.ModelProto) -> None:
+    """Removes trailing inputs named '' (ONNX's mark for an omitted optional input), in place.
+
+    torch writes Pad's absent constant value that way, and onnxruntime's PadFusion
+    then leaves each of our five 'SAME' pads as a pass of its own over the
+    activations instead of folding it into the next convolution's padding:
+    about 0.5 ms of ~11 per face in onnxruntime-web's WASM kernels with 2 threads.
+    """
+    for node in model.graph.node:
+        while node.input and node.input[-1] == "":
+            node.input.pop()
+
+
 def export_onnx(model: torch.nn.Module, path: Path) -> None:
     model.eval()
     example = torch.zeros(1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE)
@@ -86,6 +99,10 @@ def export_onnx(model: torch.nn.Module, path: Path) -> None:
         model, example, str(path), opset_version=OPSET, input_names=["pixels"], output_names=["deepfake"],
         dynamic_axes={"pixels": {0: "faces"}, "deepfake": {0: "faces"}}, do_constant_folding=True,
     )
+    graph = onnx.load(str(path))
+    drop_omitted_inputs(graph)
+    onnx.checker.check_model(graph)
+    onnx.save(graph, str(path))
 
 
 def main(argv=None) -> int:
