@@ -11,6 +11,9 @@
 - no-face.png: a synthetic scene drawn here.
 - astronaut-sbi.jpg: astronaut.jpg self-blended by our own SBI code, with the
   keypoints the app's face detector found, and a fixed seed.
+- tight-face.jpg: the portrait's face cut at 0.7 of the detector's box, 160 px
+  square: a face that overflows the frame, which BlazeFace's whole-image pass
+  misses (src/faces/zoom.ts).
 
 The video clips (face.mp4, face.webm, no-face.webm, unsupported-codec.mp4,
 audio-only.m4a, truncated.mp4) and animated.gif are made from these by
@@ -57,6 +60,14 @@ def no_face_scene(width: int = 480, height: int = 320) -> np.ndarray:
     return image
 
 
+def tight_crop(photo: np.ndarray, face: dict, fraction: float = 0.7, size: int = 160) -> np.ndarray:
+    """A square of `fraction` times the face box's side around its centre, resized to `size`: the face overflows it."""
+    side = int(face["width"] * fraction)
+    left = int(face["x"] + face["width"] / 2) - side // 2
+    top = int(face["y"] + face["height"] / 2) - side // 2
+    return cv2.resize(photo[top:top + side, left:left + side], (size, size), interpolation=cv2.INTER_CUBIC)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--faces", type=Path, help="harvest JSONL of test/fixtures, for the self-blended fixture")
@@ -76,6 +87,7 @@ def main() -> int:
     photo = cv2.cvtColor(cv2.imread(str(FIXTURES / "astronaut.jpg")), cv2.COLOR_BGR2RGB)
     blended, _ = self_blend(photo, keypoints, np.random.default_rng(4))
     write_jpeg(FIXTURES / "astronaut-sbi.jpg", blended)
+    write_jpeg(FIXTURES / "tight-face.jpg", tight_crop(photo, face))
     return 0
 
 

@@ -8,6 +8,7 @@ import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { MIN_DETECTION_CONFIDENCE } from './constants';
 import { mergeDuplicates, tilesFor } from './tiles';
+import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
 
 export type { DetectedFace } from './types';
@@ -55,18 +56,42 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
-  return {
-    detect(image, scale) {
-      const faces = detectIn(image, 0, 0, scale);
-      const tiles = faces.length > 0 ? [] : tilesFor(image.width, image.height);
-      if (tiles.length === 0) return faces;
-      const canvas = new OffscreenCanvas(tiles[0]!.width, tiles[0]!.height);
-      const context = canvas.getContext('2d')!;
-      const found = tiles.flatMap((tile) => {
+  /** The passes in order; the first that finds a face answers. */
+  const passes = [(image: ImageBitmap, scale: number) => detectIn(image, 0, 0, scale), detectInTiles, detectZoomedOut];
+
+  /** Second pass, for faces too small in a large image: see tiles.ts. */
+  function detectInTiles(image: ImageBitmap, scale: number): DetectedFace[] {
+    const tiles = tilesFor(image.width, image.height);
+    if (tiles.length === 0) return [];
+    const canvas = new OffscreenCanvas(tiles[0]!.width, tiles[0]!.height);
+    const context = canvas.getContext('2d')!;
+    return mergeDuplicates(
+      tiles.flatMap((tile) => {
         context.drawImage(image, tile.x, tile.y, tile.width, tile.height, 0, 0, tile.width, tile.height);
         return detectIn(canvas, tile.x, tile.y, scale);
-      });
-      return mergeDuplicates(found);
+      }),
+    );
+  }
+
+  /** Last pass, for a face that fills the frame: see zoom.ts. */
+  function detectZoomedOut(image: ImageBitmap, scale: number): DetectedFace[] {
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = ZOOM_OUT_BACKGROUND;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    const shrunk = zoomedOut(image.width, image.height);
+    context.drawImage(image, shrunk.x, shrunk.y, shrunk.width, shrunk.height);
+    // Canvas pixel p is image pixel (p - shrunk.x) * ZOOM_OUT.
+    return detectIn(canvas, -shrunk.x, -shrunk.y, scale * ZOOM_OUT);
+  }
+
+  return {
+    detect(image, scale) {
+      for (const pass of passes) {
+        const faces = pass(image, scale);
+        if (faces.length > 0) return faces;
+      }
+      return [];
     },
     close() {
       detector.close();

@@ -113,6 +113,16 @@ describe('image checks in the built app', () => {
     assert.equal(quadrants.size, 3, JSON.stringify(response.faces));
   });
 
+  it('finds a face that overflows a tight crop, which the whole-image pass misses', async () => {
+    const response = await checkFile(app.page, fixture('tight-face.jpg'), 'tight-face.jpg');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.equal(response.faces.length, 1, JSON.stringify(response.faces));
+    const [face] = response.faces;
+    // The face is larger than the frame: its box, mapped back from the zoomed-out canvas, spans it edge to edge.
+    assert.ok(face.x1 === 0 && face.x2 === 1 && face.y1 === 0 && face.y2 === 1, JSON.stringify(face));
+    assert.ok(face.deepfake >= 0 && face.deepfake <= 1);
+  });
+
   it('answers 0 and no faces for a picture without a face', async () => {
     const response = await checkFile(app.page, fixture('no-face.png'), 'no-face.png', 'image/png');
     assert.equal(response.status, 'success');
