@@ -130,8 +130,9 @@ const sum = (timings: Timings[]): Timings =>
     detect: total.detect + t.detect,
     crop: total.crop + t.crop,
     classify: total.classify + t.classify,
+    inference: total.inference + t.inference,
     total: total.total + t.total,
-  }), { decode: 0, detect: 0, crop: 0, classify: 0, total: 0 });
+  }), { decode: 0, detect: 0, crop: 0, classify: 0, inference: 0, total: 0 });
 
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const limits: MediaLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -157,7 +158,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     const detected = performance.now();
     const crops = faces.map((face) => cropFace(image.source, face));
     const cropped = performance.now();
-    const { scores } = await stages.classifier.classify(crops, CLASSIFIER_INPUT_SIZE);
+    const { scores, ms: inference } = await stages.classifier.classify(crops, CLASSIFIER_INPUT_SIZE);
     const classified = performance.now();
     return {
       faces: faces.map((face, i) => ({
@@ -170,6 +171,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
         detect: detected - decoded,
         crop: cropped - detected,
         classify: classified - cropped,
+        inference,
         total: classified - started,
       },
     };

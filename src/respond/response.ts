@@ -28,7 +28,8 @@ export function mediaInfo(uri: string | null | undefined): MediaInfo {
 /** Stage timings to 0.1 ms: performance.now() differences carry float noise (41.535000000149) that says nothing. */
 function tidyTimings(timings: Timings): Timings {
   const tenth = (ms: number) => Math.round(ms * 10) / 10;
-  return { decode: tenth(timings.decode), detect: tenth(timings.detect), crop: tenth(timings.crop), classify: tenth(timings.classify), total: tenth(timings.total) };
+  const { decode, detect, crop, classify, inference, total } = timings;
+  return { decode: tenth(decode), detect: tenth(detect), crop: tenth(crop), classify: tenth(classify), inference: tenth(inference), total: tenth(total) };
 }
 
 export function imageSuccess(args: {

@@ -38,6 +38,8 @@ export interface Timings {
   detect: number;
   crop: number;
   classify: number;
+  /** Of classify, the time the network itself ran in the classifier's worker; the rest is handing the crops over and the scores back. */
+  inference: number;
   total: number;
 }
 

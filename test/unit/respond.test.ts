@@ -30,10 +30,10 @@ describe('responses', () => {
       faces: [{ x1: 0.31, y1: 0.18, x2: 0.62, y2: 0.66, deepfake: 0.93 }],
       uri: 'photo.jpg',
       model: { name: 'deepfake', version: 'v', backend: 'wasm' },
-      timings: { decode: 41.535000000149, detect: 2, crop: 3.04, classify: 4.96, total: 51.535000000149 },
+      timings: { decode: 41.535000000149, detect: 2, crop: 3.04, classify: 4.96, inference: 4.04, total: 51.535000000149 },
     });
     expect(response).toMatchObject({ status: 'success', request: { operations: 1 }, type: { deepfake: 0.93 }, media: { uri: 'photo.jpg' } });
-    expect(response.timings).toEqual({ decode: 41.5, detect: 2, crop: 3, classify: 5, total: 51.5 });
+    expect(response.timings).toEqual({ decode: 41.5, detect: 2, crop: 3, classify: 5, inference: 4, total: 51.5 });
     expect(JSON.parse(JSON.stringify(response))).toEqual(response);
   });
 
@@ -47,7 +47,7 @@ describe('responses', () => {
       uri: 'clip.mp4',
       model: { name: 'deepfake', version: 'v', backend: 'wasm' },
       video: { duration: 2000, interval: 1000 },
-      timings: { decode: 1, detect: 2, crop: 3, classify: 4, total: 10 },
+      timings: { decode: 1, detect: 2, crop: 3, classify: 4, inference: 3, total: 10 },
     });
     expect(response).toMatchObject({ status: 'success', request: { operations: 2 }, summary: { deepfake: 0.87 }, media: { uri: 'clip.mp4' } });
     expect(response.data.frames.map((frame) => frame.info)).toEqual([
