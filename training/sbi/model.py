@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 from torchvision.models import mobilenet_v3_small
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
@@ -18,14 +19,18 @@ ARCHITECTURES = {
                        "9 of its 13 blocks (1-8 and 12), 1 output",
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
+    "faceres-bn-narrow-128": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+                             f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to 128 px, 1 output",
 }
 
 
 class Layout(NamedTuple):
-    """Which of FaceRes' blocks a FaceRes architecture keeps, whether it has batch norms, and its width multiplier."""
+    """Which of FaceRes' blocks a FaceRes architecture keeps, whether it has batch norms, its width multiplier,
+    and the side it resizes the crop to first (None: the crop's own): a network's cost goes with its input's area."""
     kept: tuple[int, ...]
     batch_norm: bool
     width: float = 1.0
+    sees: int | None = None
 
 
 FACERES_LAYOUTS = {
@@ -33,6 +38,7 @@ FACERES_LAYOUTS = {
     "faceres-bn": Layout(ALL_BLOCKS, True),
     "faceres-bn-lite": Layout(LITE_BLOCKS, True),
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
+    "faceres-bn-narrow-128": Layout(ALL_BLOCKS, True, NARROW_WIDTH, 128),
 }
 
 
@@ -50,17 +56,23 @@ class DeepfakeNet(nn.Module):
 class FaceResDeepfakeNet(nn.Module):
     """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
 
-    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0, sees: int | None = None):
         super().__init__()
         self.backbone = FaceResBackbone(batch_norm, kept, width)
         self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
+        self.sees = sees
+
+    def backbone_input(self, pixels: torch.Tensor) -> torch.Tensor:
+        if self.sees is not None:
+            pixels = F.interpolate(pixels, size=(self.sees, self.sees), mode="bilinear", align_corners=False)
+        return faceres_input(pixels)
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        return self.head(self.backbone(faceres_input(pixels)))
+        return self.head(self.backbone(self.backbone_input(pixels)))
 
     def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
         """See FaceResBackbone; `pixels` as forward takes them."""
-        self.backbone.init_batch_norm_as_identity(faceres_input(pixels))
+        self.backbone.init_batch_norm_as_identity(self.backbone_input(pixels))
 
 
 def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
@@ -71,7 +83,7 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
         return DeepfakeNet()
     if architecture in FACERES_LAYOUTS:
         layout = FACERES_LAYOUTS[architecture]
-        net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width)
+        net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width, layout.sees)
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

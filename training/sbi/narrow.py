@@ -20,7 +20,6 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from .faceres import faceres_input
 from .model import FaceResDeepfakeNet
 
 
@@ -36,7 +35,7 @@ def channel_usage(net: FaceResDeepfakeNet, pixels: torch.Tensor) -> list[SlotUsa
     net.eval()
     backbone = net.backbone
     activations = []
-    x = faceres_input(pixels)
+    x = net.backbone_input(pixels)
     for conv, norm in zip(backbone.convolutions(), backbone.norms):
         x = F.relu6(norm(conv(x)))
         activations.append(x)

@@ -5,9 +5,10 @@ have only the committed `models/deepfake.onnx` to start from. The export
 folded the batch norms into the convolutions and the int8 file keeps each
 weight as int8 with a per-channel scale; this dequantizes them and returns
 the state dict of the folded `faceres` network (all blocks or the lite
-layout's, at full width or narrowed), which `--init` loads into a faceres
-run or, with fresh batch norms, a faceres-bn, -lite or -narrow run. The calibration
-(sigmoid scale and bias) is not part of it: export fits it anew.
+layout's, at full width or narrowed, looking at the crop as it is or resized),
+which `--init` loads into a faceres run or, with fresh batch norms, a
+faceres-bn, -lite or -narrow run. The calibration (sigmoid scale and bias) is
+not part of it: export fits it anew.
 """
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     return values
 
 
+def _resized_side(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> int | None:
+    """The side a Resize at the input scales the crop to, or None without one.
+
+    torch writes its target size as the input's (N, C) concatenated with a constant (H, W).
+    """
+    resizes = [node for node in graph.node if node.op_type == "Resize"]
+    if not resizes:
+        return None
+    producers = {output: node for node in graph.node for output in node.output}
+    sizes = producers[resizes[0].input[3]]
+    side = next(values[name] for name in sizes.input if name in values and values[name].shape == (2,))
+    return int(side[0])
+
+
 def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     """The folded `faceres` network (all blocks or the lite layout's, any width) of the exported classifier at `path`.
 
@@ -56,7 +71,7 @@ def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     weight = values[head.input[1]]
     weight = weight if transposed else weight.T
     # The head reads the last block's channels: their count over FaceRes' 1024 is the width multiplier.
-    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES)
+    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES, sees=_resized_side(graph, values))
     # The graph meets the convolutions in the order the backbone lists them.
     layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]
     names = {module: name for name, module in net.named_modules()}

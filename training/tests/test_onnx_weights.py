@@ -9,7 +9,7 @@ from sbi.onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 from sbi.quantize import quantize_weights
 
 
-@pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite", "faceres-bn-narrow"])
+@pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite", "faceres-bn-narrow", "faceres-bn-narrow-128"])
 def exported(request, tmp_path_factory):
     """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8)."""
     torch.manual_seed(0)
