@@ -14,8 +14,10 @@ errors flag too many of them. The final a and b are built into the exported grap
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -92,17 +94,20 @@ def drop_omitted_inputs(model: onnx.ModelProto) -> None:
             node.input.pop()
 
 
-def export_onnx(model: torch.nn.Module, path: Path) -> None:
+def export_onnx(model: torch.nn.Module, path: Path) -> onnx.ModelProto:
+    """Writes `model` to `path` as ONNX and returns the graph written."""
     model.eval()
     example = torch.zeros(1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE)
+    exported = io.BytesIO()
     torch.onnx.export(
-        model, example, str(path), opset_version=OPSET, input_names=["pixels"], output_names=["deepfake"],
+        model, example, exported, opset_version=OPSET, input_names=["pixels"], output_names=["deepfake"],
         dynamic_axes={"pixels": {0: "faces"}, "deepfake": {0: "faces"}}, do_constant_folding=True,
     )
-    graph = onnx.load(str(path))
+    graph = onnx.load_model_from_string(exported.getvalue())
     drop_omitted_inputs(graph)
     onnx.checker.check_model(graph)
     onnx.save(graph, str(path))
+    return graph
 
 
 def main(argv=None) -> int:
@@ -137,8 +142,8 @@ def main(argv=None) -> int:
     calibrated = CalibratedNet(net, scale, bias)
     fp32_path = args.fp32 or args.run / "deepfake-fp32.onnx"
     fp32_path.parent.mkdir(parents=True, exist_ok=True)
-    export_onnx(calibrated, fp32_path)
-    int8 = quantize_weights(onnx.load(str(fp32_path)))
+    fp32 = export_onnx(calibrated, fp32_path)
+    int8 = quantize_weights(copy.deepcopy(fp32))  # it rewrites the graph in place
     args.models.mkdir(parents=True, exist_ok=True)
     int8_path = args.models / "deepfake.onnx"
     onnx.save(int8, str(int8_path))
@@ -152,7 +157,7 @@ def main(argv=None) -> int:
         bias = cap_false_positives(real_logits, scale, platt_bias, args.max_false_positives)
         print(f"bias {bias:.4f} for at most {args.max_false_positives:.1%} of {len(reals)} validation reals at 0.5 "
               f"(int8 scores)", file=sys.stderr)
-        for model, path in ((onnx.load(str(fp32_path)), fp32_path), (int8, int8_path)):
+        for model, path in ((fp32, fp32_path), (int8, int8_path)):
             set_initializer(model, "bias", bias)
             onnx.save(model, str(path))
     data = int8_path.read_bytes()
