@@ -21,11 +21,13 @@ import numpy as np
 
 from .blend import jpeg
 from .blur_stats import laplacian_variance
+from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, read_rgb, split_of
 from .metrics import roc_auc
 from .onnx_scores import score_crops
 
 THRESHOLD = 0.5
+HARD_CONDITIONS = ("jpeg_q20", "blur_sigma2", "low_light")
 
 
 def utk_age(record: FaceRecord) -> int | None:
@@ -33,12 +35,6 @@ def utk_age(record: FaceRecord) -> int | None:
         return int(record.file.name.split("_")[0])
     except ValueError:
         return None
-
-
-def low_light(image: np.ndarray) -> np.ndarray:
-    dark = (image.astype(np.float32) / 255.0) ** 1.6 * 0.45 * 255
-    noisy = dark + np.random.default_rng(0).normal(0, 3, image.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
 
 
 def half_size(image: np.ndarray, record: FaceRecord) -> np.ndarray:
@@ -104,9 +100,8 @@ def main(argv=None) -> int:
     sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
-    sets.add("real_jpeg_q20", [crop(jpeg(image, 20), r.box) for image, r in zip(images, test)], [0] * len(test))
-    sets.add("real_blur_sigma2", [crop(cv2.GaussianBlur(image, (0, 0), 2), r.box) for image, r in zip(images, test)], [0] * len(test))
-    sets.add("real_low_light", [crop(low_light(image), r.box) for image, r in zip(images, test)], [0] * len(test))
+    for name in HARD_CONDITIONS:
+        sets.add(f"real_{name}", [crop(REAL_PHOTO_CONDITIONS[name](image), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))
     ages = [utk_age(r) for r in test]
@@ -127,8 +122,8 @@ def main(argv=None) -> int:
         np.concatenate([scored["real_test_degraded"][0], scored["sbi_test_degraded"][0]]), np.array([0] * len(real) + [1] * len(real))
     )
     report["real_faces"] = rates(real, np.zeros(len(real)))
-    for name in ("real_jpeg_q20", "real_blur_sigma2", "real_low_light"):
-        report[name] = rates(scored[name][0], np.zeros(len(real)))
+    for name in HARD_CONDITIONS:
+        report[f"real_{name}"] = rates(scored[f"real_{name}"][0], np.zeros(len(real)))
     for group, keep in (("real_children_under_13", lambda a: a is not None and a < 13), ("real_elderly_60_plus", lambda a: a is not None and a >= 60)):
         mask = np.array([keep(a) for a in ages])
         if mask.any():

@@ -5,11 +5,13 @@
 
 Calibration: Platt scaling, sigmoid(a * logit + b), fitted on the validation
 split's real photos and their pseudo-fakes, so that 0.5 separates them with
-balanced errors. `--max-false-positives` then lowers b, where needed, until
-no more than that share of the validation reals, undamaged, scores 0.5 or more
-in the int8 file that ships (its scores sit a little off the fp32 network's): a real
-face called fake is the costlier error for the people checked, and balanced
-errors flag too many of them. The final a and b are built into the exported graph.
+balanced errors. Each `--cap CONDITION=SHARE` then lowers b, where needed,
+until no more than that share of the validation reals under that condition
+(`sbi.damage`: clean, blur_sigma2, low_light, jpeg_q20) scores 0.5 or more in
+the int8 file that ships (its scores sit a little off the fp32 network's); b
+is the lowest any cap asks for. A real face called fake is the costlier error
+for the people checked, and balanced errors flag too many of them. The final
+a and b are built into the exported graph.
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
-from torch.utils.data import DataLoader, Subset
+from torch.utils.data import DataLoader
 
 from .crop import CLASSIFIER_INPUT_SIZE
-from .data import load_harvest, split_of
+from .damage import REAL_PHOTO_CONDITIONS
+from .data import crop, load_harvest, read_rgb, split_of
 from .model import ARCHITECTURES, CalibratedNet, build_net
 from .onnx_scores import score_crops
 from .quantize import quantize_weights
@@ -64,6 +67,20 @@ def cap_false_positives(real_logits: np.ndarray, scale: float, bias: float, shar
     kept_under = float(real[len(real) - allowed - 1])
     allowed_over = float(real[len(real) - allowed]) if allowed else kept_under + 1e-3 * max(1.0, abs(kept_under))
     return min(bias, -(kept_under + allowed_over) / 2)
+
+
+def parse_cap(text: str) -> tuple[str, float]:
+    """'blur_sigma2=0.08' → ('blur_sigma2', 0.08), for --cap."""
+    condition, _, share = text.partition("=")
+    if condition not in REAL_PHOTO_CONDITIONS:
+        raise argparse.ArgumentTypeError(f"unknown condition {condition!r}; known: {', '.join(REAL_PHOTO_CONDITIONS)}")
+    try:
+        value = float(share)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: the share after '=' must be a number, e.g. {condition}=0.05") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: the share must lie in 0..1")
+    return condition, value
 
 
 def logits_of(scores: np.ndarray, scale: float, bias: float) -> np.ndarray:
@@ -119,8 +136,9 @@ def main(argv=None) -> int:
     parser.add_argument("--fp32", type=Path, help="where the fp32 ONNX goes (default: the run folder)")
     parser.add_argument("--val-limit", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-false-positives", type=float, help="at most this share of validation reals may score >= 0.5 "
-                        "(lowers the fitted bias where needed); default: Platt's balanced fit alone")
+    parser.add_argument("--cap", type=parse_cap, action="append", default=[], metavar="CONDITION=SHARE",
+                        help="at most SHARE of the validation reals under CONDITION may score >= 0.5 (lowers the fitted bias "
+                        f"where needed); conditions: {', '.join(REAL_PHOTO_CONDITIONS)}; repeatable; default: Platt's balanced fit alone")
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
 
@@ -148,15 +166,19 @@ def main(argv=None) -> int:
     int8_path = args.models / "deepfake.onnx"
     onnx.save(int8, str(int8_path))
     platt_bias = bias
-    if args.max_false_positives is not None:
-        # Counted on the validation reals as they are (items 2k), the kind of photo the held-out figure
-        # counts: the damaged copies Platt saw score lower (JPEG pulls scores down) and set the cap too loose.
-        reals = Subset(SelfBlendedFaces(val, args.seed + 1000, augment=False), range(0, 2 * len(val), 2))
-        crops = np.stack([pixels.permute(1, 2, 0).numpy() for pixels, _ in reals]).astype(np.uint8)
-        real_logits = logits_of(score_crops(int8_path, crops), scale, platt_bias)
-        bias = cap_false_positives(real_logits, scale, platt_bias, args.max_false_positives)
-        print(f"bias {bias:.4f} for at most {args.max_false_positives:.1%} of {len(reals)} validation reals at 0.5 "
-              f"(int8 scores)", file=sys.stderr)
+    caps = dict(args.cap)
+    if caps:
+        # Counted on the validation reals themselves, not on the randomly damaged copies Platt saw (JPEG pulls
+        # scores down, so those set a cap too loose), each under the named condition, as the held-out figures count.
+        images = [read_rgb(record.file) for record in val]
+        for condition, share in caps.items():
+            damage = REAL_PHOTO_CONDITIONS[condition]
+            crops = np.stack([crop(damage(image), record.box) for image, record in zip(images, val)])
+            real_logits = logits_of(score_crops(int8_path, crops), scale, platt_bias)
+            capped = cap_false_positives(real_logits, scale, platt_bias, share)
+            print(f"{condition}: bias {capped:.4f} for at most {share:.1%} of {len(val)} validation reals at 0.5 (int8 scores)",
+                  file=sys.stderr)
+            bias = min(bias, capped)
         for model, path in ((fp32, fp32_path), (int8, int8_path)):
             set_initializer(model, "bias", bias)
             onnx.save(model, str(path))
@@ -171,7 +193,7 @@ def main(argv=None) -> int:
         "input": {"name": "pixels", "shape": ["faces", 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE], "values": "RGB, 0..255, float32"},
         "output": {"name": "deepfake", "shape": ["faces", 1], "values": "calibrated probability that the face was swapped or modified"},
         "threshold": 0.5,
-        "calibration": {"scale": scale, "bias": bias, "platt_bias": platt_bias, "max_false_positives": args.max_false_positives,
+        "calibration": {"scale": scale, "bias": bias, "platt_bias": platt_bias, "false_positive_caps": caps,
                         "samples": int(len(labels))},
         "quantization": "int8 weights per output channel (QDQ DequantizeLinear), float32 activations",
         "opset": OPSET,

@@ -1,11 +1,13 @@
 """The exported score's calibration: Platt's fit, and the cap on validation reals flagged at 0.5."""
+import argparse
+
 import numpy as np
 import onnx
 import pytest
 import torch
 from onnx import numpy_helper
 
-from sbi.export import cap_false_positives, export_onnx, fit_platt, logits_of, set_initializer
+from sbi.export import cap_false_positives, export_onnx, fit_platt, logits_of, parse_cap, set_initializer
 from sbi.model import CalibratedNet
 
 
@@ -58,3 +60,10 @@ def test_bias_is_replaced_in_an_exported_graph(tmp_path):
     assert float(numpy_helper.to_array(next(i for i in model.graph.initializer if i.name == "bias"))) == -1.5
     with pytest.raises(ValueError, match="no constant"):
         set_initializer(model, "calibration", 0.0)
+
+
+def test_a_cap_names_a_known_condition_and_a_share():
+    assert parse_cap("blur_sigma2=0.08") == ("blur_sigma2", 0.08)
+    for bad, message in (("blurry=0.1", "unknown condition"), ("clean=five", "must be a number"), ("clean=5", "0..1")):
+        with pytest.raises(argparse.ArgumentTypeError, match=message):
+            parse_cap(bad)

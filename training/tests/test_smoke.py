@@ -15,7 +15,10 @@ import onnx
 import pytest
 import torch
 
+from sbi.damage import REAL_PHOTO_CONDITIONS
+from sbi.data import crop, load_harvest, read_rgb, split_of
 from sbi.faceres import DEFAULT_MODEL_JSON
+from sbi.onnx_scores import score_crops
 
 REPO = Path(__file__).resolve().parents[2]
 UTK = REPO.parent / "shared" / "data" / "faces-utk"
@@ -94,9 +97,17 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
           "--init", stage4 / "model.pt", "--distill", tmp_path / "stage3" / "deepfake.onnx")
     narrow = tmp_path / "narrow"
     assert torch.load(narrow / "model.pt")["head.1.weight"].shape == (1, 768)  # 3/4 of stage 4's channels
-    manifest = export_and_check(narrow, harvest, tmp_path, "--max-false-positives", "0.05")
-    assert manifest["calibration"]["max_false_positives"] == 0.05
+    caps = {"clean": 0.05, "blur_sigma2": 0.125}
+    manifest = export_and_check(narrow, harvest, tmp_path, *(f"--cap={name}={share}" for name, share in caps.items()))
+    assert manifest["calibration"]["false_positive_caps"] == caps
     assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]
+    # The shipped file keeps every cap on the validation reals it was set on (export's --val-limit 16).
+    records, _ = load_harvest(harvest, UTK)
+    val = [r for r in records if split_of(r.file.name) == "val"][:16]
+    for name, share in caps.items():
+        crops = np.stack([crop(REAL_PHOTO_CONDITIONS[name](read_rgb(r.file)), r.box) for r in val])
+        flagged = int((score_crops(tmp_path / "models" / "deepfake.onnx", crops) >= 0.5).sum())
+        assert flagged <= int(share * len(val)), f"{name}: {flagged} of {len(val)} validation reals flagged"
 
 
 def export_and_check(run_dir, harvest, tmp_path, *export_options):

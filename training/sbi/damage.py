@@ -1,0 +1,30 @@
+"""Hard conditions for real photos, applied to the whole photo before the crop, as a camera or a messenger would.
+
+`sbi.evaluate` measures the held-out reals under each; `sbi.export --cap` can
+bound the false alarms on the validation reals under each. Both use these
+functions, so the condition an export caps is the one the card reports.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from .blend import jpeg
+
+
+def low_light(image: np.ndarray) -> np.ndarray:
+    """Underexposed and noisy: a darker gamma, under half the brightness, sensor noise (fixed seed)."""
+    dark = (image.astype(np.float32) / 255.0) ** 1.6 * 0.45 * 255
+    noisy = dark + np.random.default_rng(0).normal(0, 3, image.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+#: Name (as in metrics.json, after "real_") → the damage.
+REAL_PHOTO_CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "clean": lambda image: image,
+    "jpeg_q20": lambda image: jpeg(image, 20),
+    "blur_sigma2": lambda image: cv2.GaussianBlur(image, (0, 0), 2),
+    "low_light": low_light,
+}
