@@ -19,8 +19,9 @@ ARCHITECTURES = {
                        "9 of its 13 blocks (1-8 and 12), 1 output",
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
-    "faceres-bn-narrow-128": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
-                             f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to 128 px, 1 output",
+    **{f"faceres-bn-narrow-{side}": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+       f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {side} px, 1 output"
+       for side in (128, 112)},
 }
 
 
@@ -38,7 +39,7 @@ FACERES_LAYOUTS = {
     "faceres-bn": Layout(ALL_BLOCKS, True),
     "faceres-bn-lite": Layout(LITE_BLOCKS, True),
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
-    "faceres-bn-narrow-128": Layout(ALL_BLOCKS, True, NARROW_WIDTH, 128),
+    **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in (128, 112)},
 }
 
 
