@@ -7,7 +7,9 @@ geometric shift, which leaves the blending boundary and statistical mismatch
 that face swaps share, without any deepfake data.
 
 The mask comes from BlazeFace's six keypoints (eyes, nose tip, mouth, ears),
-which the app's face pipeline gives for every training photo.
+which the app's face pipeline gives for every training photo, or, where a
+photo has them, from the hull of its 468 face-mesh landmarks (`sbi.face_mesh`),
+which follows the face's real outline.
 """
 from __future__ import annotations
 
@@ -57,11 +59,24 @@ def face_hull(keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.convexHull(points).reshape(-1, 2)
 
 
-def blend_mask(shape: tuple[int, int], keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Soft mask in [0, 1] (float32, HxW): hull, elastic deformation, erosion or dilation, blur, blend ratio."""
+def mesh_hull(mesh: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Polygon around the face mesh: its hull (hairline to chin, ear to ear) drawn towards its centre by up to a
+    quarter, so that, as with face_hull, anything from the inner face to the whole face is replaced."""
+    hull = cv2.convexHull(mesh.astype(np.float32)).reshape(-1, 2)
+    center = mesh.mean(axis=0)
+    return center + (hull - center) * rng.uniform(0.75, 1.0)
+
+
+def blend_mask(shape: tuple[int, int], keypoints: np.ndarray, rng: np.random.Generator,
+               mesh: np.ndarray | None = None) -> np.ndarray:
+    """Soft mask in [0, 1] (float32, HxW): hull, elastic deformation, erosion or dilation, blur, blend ratio.
+
+    The hull is the face mesh's where one is given (N x 2 points), else the one extrapolated from the keypoints.
+    """
     height, width = shape
     mask = np.zeros((height, width), np.float32)
-    cv2.fillConvexPoly(mask, np.round(face_hull(keypoints, rng)).astype(np.int32), 1.0)
+    hull = face_hull(keypoints, rng) if mesh is None else mesh_hull(mesh, rng)
+    cv2.fillConvexPoly(mask, np.round(hull).astype(np.int32), 1.0)
     mask = elastic(mask, rng, amplitude=rng.uniform(0.0, 0.04) * max(height, width))
     size = max(1, int(rng.uniform(0.0, 0.06) * max(height, width)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * size + 1, 2 * size + 1))
@@ -132,7 +147,7 @@ def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MI
 
 
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
-               min_resize: float = MIN_RESIZE) -> tuple[np.ndarray, np.ndarray]:
+               min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -150,7 +165,7 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     else:
         source = mismatch(source, rng, min_resize)
     source = geometric_shift(source, rng)
-    mask = blend_mask(image.shape[:2], keypoints, rng)
+    mask = blend_mask(image.shape[:2], keypoints, rng, mesh)
     return blend(source, target, mask), mask
 
 

@@ -22,6 +22,7 @@ class FaceRecord:
     file: Path
     box: dict
     keypoints: np.ndarray  # (6, 2) pixels
+    mesh: np.ndarray | None = None  # (468, 2) pixels, where sbi.face_mesh was run
 
 
 def split_of(name: str) -> str:
@@ -88,18 +89,21 @@ class Recipe:
     (see self_blend); real samples get the same transforms on the whole photo
     as often, so that only the mismatch between face and surroundings tells
     the classes apart. `min_resize`: see frequency_shift; `max_blur`: see degrade.
+    `mesh_masks`: blend inside the face mesh's hull where a record has a mesh (see blend_mask).
     """
 
     target_share: float = 0.0
     min_resize: float = MIN_RESIZE
     max_blur: float = MAX_BLUR
+    mesh_masks: bool = False
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
                 recipe: Recipe = Recipe()) -> np.ndarray:
     """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
     if fake:
-        image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize)
+        image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
+                              record.mesh if recipe.mesh_masks else None)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:

@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from .blend import MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, split_of
+from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
@@ -138,6 +139,8 @@ def main(argv=None) -> int:
     parser.add_argument("--distill", type=Path, help="a shipped FaceRes classifier (deepfake.onnx) whose scores the network also "
                         "learns to match, on the same samples: a smaller network keeps more of a larger one's ranking that way")
     parser.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that is against the --distill teacher")
+    parser.add_argument("--mesh-masks", type=Path, metavar="MESH_FILE", help="face landmarks from sbi.face_mesh: pseudo-fakes blend inside the face mesh's hull "
+                        "(for training faces that have one) instead of the hull extrapolated from 6 keypoints; validation keeps the keypoints")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -147,11 +150,15 @@ def main(argv=None) -> int:
     val = [r for r in records if split_of(r.file.name) == "val"][: args.val_limit]
     if args.limit:
         train = train[: args.limit]
+    if args.mesh_masks:
+        meshes = load_meshes(args.mesh_masks)
+        train = [replace(record, mesh=meshes.get(record.file.name)) for record in train]
+        print(f"{sum(record.mesh is not None for record in train)} of {len(train)} training faces have a face mesh", file=sys.stderr)
     print(f"{len(train)} training faces, {len(val)} validation faces, {faceless} images without a face skipped", file=sys.stderr)
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    recipe = Recipe(args.target_share, args.min_resize, args.max_blur)
+    recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)

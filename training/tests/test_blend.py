@@ -86,3 +86,28 @@ def test_a_higher_max_blur_leaves_less_detail_and_the_same_random_stream():
     # Only the draws that blur differ (about 20%); each of them is softer with the higher bound.
     assert 4 <= len(changed) <= 24
     assert all(laplacian_variance(strong[k]) < laplacian_variance(default[k]) for k in changed)
+
+
+def ellipse_mesh(center, radii, count=120):
+    """A stand-in for 468 face-mesh points: an outline and a few points inside it."""
+    angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
+    outline = np.stack([center[0] + radii[0] * np.cos(angles), center[1] + radii[1] * np.sin(angles)], 1)
+    return np.concatenate([outline, center + (outline - center) * 0.5]).astype(np.float32)
+
+
+def test_a_mesh_mask_follows_the_mesh_not_the_keypoints():
+    mesh = ellipse_mesh(np.array([60.0, 70.0]), (40, 50))
+    for seed in range(20):
+        mask = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(seed), mesh=mesh)
+        assert 0 <= mask.min() and 0 < mask.max() <= 1
+        assert mask[70, 60] >= 0.5 * mask.max()  # the mesh's centre is blended
+        assert mask[150:, 150:].max() == 0  # far outside the mesh nothing is, although the keypoints' face reaches there
+        blended, fake_mask = self_blend(face_like(), KEYPOINTS, np.random.default_rng(seed), mesh=mesh)
+        assert np.array_equal(blended[fake_mask == 0], face_like()[fake_mask == 0])
+
+
+def test_a_mesh_mask_is_deterministic_for_a_seed():
+    mesh = ellipse_mesh(np.array([100.0, 110.0]), (55, 70))
+    a = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3), mesh=mesh)
+    assert np.array_equal(a, blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3), mesh=mesh))
+    assert not np.array_equal(a, blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3)))
