@@ -138,6 +138,25 @@ def geometric_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width, height), borderMode=cv2.BORDER_REFLECT)
 
 
+def feature_warp(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Reshapes the eyes and the mouth a little, each on its own: scaled by 0.9-1.1 and moved by up to 4% of the
+    eye distance about its keypoint, fading out over about half the eye distance. The pasted face then has
+    features of slightly different size and place than the photo's, as another person's face rendered in would."""
+    height, width = image.shape[:2]
+    eye_distance = float(np.linalg.norm(keypoints[LEFT_EYE] - keypoints[RIGHT_EYE]))
+    grid_y, grid_x = np.mgrid[0:height, 0:width].astype(np.float32)
+    map_x, map_y = grid_x.copy(), grid_y.copy()
+    for part in (RIGHT_EYE, LEFT_EYE, MOUTH):
+        center_x, center_y = keypoints[part]
+        scale = rng.uniform(0.9, 1.1)
+        shift = rng.uniform(-0.04, 0.04, size=2) * eye_distance
+        weight = np.exp(-((grid_x - center_x) ** 2 + (grid_y - center_y) ** 2) / (2 * (0.45 * eye_distance) ** 2))
+        # remap reads the source at each output pixel: (p - c) / scale + c - shift, blended in by weight.
+        map_x += weight * ((grid_x - center_x) * (1 / scale - 1) - shift[0])
+        map_y += weight * ((grid_y - center_y) * (1 / scale - 1) - shift[1])
+    return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+
 def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
     """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
     transforms = [colour_shift, partial(frequency_shift, min_resize=min_resize)]
@@ -147,7 +166,8 @@ def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MI
 
 
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
-               min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
+               warp_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -156,7 +176,8 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     instead, as the SBI paper does: then the face is the photo's own and its
     surroundings are recoloured or blurred. Train real samples with the same
     share of whole-photo transforms (make_sample does), or a blurred or tinted
-    photo becomes a sign of fakery by itself.
+    photo becomes a sign of fakery by itself. With probability `warp_share` the
+    pasted face's eyes and mouth are also reshaped a little (feature_warp).
     """
     target = image.astype(np.float32)
     source = target.copy()
@@ -164,6 +185,8 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
         target = mismatch(target, rng, min_resize)
     else:
         source = mismatch(source, rng, min_resize)
+    if warp_share and rng.random() < warp_share:
+        source = feature_warp(source, keypoints, rng)
     source = geometric_shift(source, rng)
     mask = blend_mask(image.shape[:2], keypoints, rng, mesh)
     return blend(source, target, mask), mask

@@ -90,12 +90,14 @@ class Recipe:
     as often, so that only the mismatch between face and surroundings tells
     the classes apart. `min_resize`: see frequency_shift; `max_blur`: see degrade.
     `mesh_masks`: blend inside the face mesh's hull where a record has a mesh (see blend_mask).
+    `warp_share`: how often a pseudo-fake's eyes and mouth are reshaped (see feature_warp).
     """
 
     target_share: float = 0.0
     min_resize: float = MIN_RESIZE
     max_blur: float = MAX_BLUR
     mesh_masks: bool = False
+    warp_share: float = 0.0
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
@@ -103,7 +105,7 @@ def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.rando
     """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
     if fake:
         image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
-                              record.mesh if recipe.mesh_masks else None)
+                              record.mesh if recipe.mesh_masks else None, recipe.warp_share)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:

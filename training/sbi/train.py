@@ -139,6 +139,8 @@ def main(argv=None) -> int:
     parser.add_argument("--distill", type=Path, help="a shipped FaceRes classifier (deepfake.onnx) whose scores the network also "
                         "learns to match, on the same samples: a smaller network keeps more of a larger one's ranking that way")
     parser.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that is against the --distill teacher")
+    parser.add_argument("--warp-share", type=float, default=0.0, help="how often a pseudo-fake's eyes and mouth are "
+                        "reshaped a little (scaled and moved on their own), as another person's features would be; validation keeps 0")
     parser.add_argument("--mesh-masks", type=Path, metavar="MESH_FILE", help="face landmarks from sbi.face_mesh: pseudo-fakes blend inside the face mesh's hull "
                         "(for training faces that have one) instead of the hull extrapolated from 6 keypoints; validation keeps the keypoints")
     args = parser.parse_args(argv)
@@ -158,7 +160,8 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None)
+    recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
+                    warp_share=args.warp_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)

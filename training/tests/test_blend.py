@@ -1,6 +1,6 @@
 import numpy as np
 
-from sbi.blend import blend, blend_mask, degrade, frequency_shift, self_blend
+from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, self_blend
 from sbi.blur_stats import laplacian_variance
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
@@ -111,3 +111,20 @@ def test_a_mesh_mask_is_deterministic_for_a_seed():
     a = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3), mesh=mesh)
     assert np.array_equal(a, blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3), mesh=mesh))
     assert not np.array_equal(a, blend_mask((200, 200), KEYPOINTS, np.random.default_rng(3)))
+
+
+def test_a_feature_warp_moves_the_eyes_and_mouth_and_leaves_the_corners():
+    image = face_like()
+    for seed in range(5):
+        warped = feature_warp(image, KEYPOINTS, np.random.default_rng(seed))
+        change = np.abs(warped.astype(int) - image.astype(int)).mean(axis=2)
+        assert change[70:90, 60:80].mean() > 2 or change[130:150, 90:110].mean() > 2  # around an eye or the mouth
+        assert change[:15, :15].max() <= 1 and change[-15:, -15:].max() <= 1  # far from every feature: untouched
+        assert np.array_equal(warped, feature_warp(image, KEYPOINTS, np.random.default_rng(seed)))
+
+
+def test_warped_pseudo_fakes_still_change_only_the_masked_face():
+    image = face_like()
+    for seed in range(5):
+        blended, mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed), warp_share=1.0)
+        assert np.array_equal(blended[mask == 0], image[mask == 0])
