@@ -11,6 +11,9 @@ from torchvision.models import mobilenet_v3_small
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
 
+#: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
+NARROW_SIDES = (128, 112)
+
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
     "faceres": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), 1 output",
@@ -21,7 +24,7 @@ ARCHITECTURES = {
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
     **{f"faceres-bn-narrow-{side}": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
        f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {side} px, 1 output"
-       for side in (128, 112)},
+       for side in NARROW_SIDES},
 }
 
 
@@ -39,7 +42,7 @@ FACERES_LAYOUTS = {
     "faceres-bn": Layout(ALL_BLOCKS, True),
     "faceres-bn-lite": Layout(LITE_BLOCKS, True),
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
-    **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in (128, 112)},
+    **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in NARROW_SIDES},
 }
 
 

@@ -131,20 +131,15 @@ class TFLiteNet(torch.nn.Module):
 
     @staticmethod
     def _run(code: int, args: list[torch.Tensor], options: Table | None) -> torch.Tensor:
-        if code == CONV_2D:
+        if code in (CONV_2D, DEPTHWISE_CONV_2D):
             x, weight, *bias = args
-            padding, stride_w, stride_h, fused = (options.scalar(0, "b"), options.scalar(1, "i"), options.scalar(2, "i"),
-                                                   options.scalar(3, "b"))
-            weight = weight.permute(0, 3, 1, 2)  # OHWI -> OIHW
-            x = pad_same(x, weight.shape[2:], (stride_h, stride_w)) if padding == SAME else x
-            return activate(F.conv2d(x, weight, bias[0] if bias else None, (stride_h, stride_w)), fused)
-        if code == DEPTHWISE_CONV_2D:
-            x, weight, *bias = args
-            padding, stride_w, stride_h, fused = (options.scalar(0, "b"), options.scalar(1, "i"), options.scalar(2, "i"),
-                                                   options.scalar(4, "b"))
-            weight = weight.permute(3, 0, 1, 2)  # 1HWC -> C1HW
-            x = pad_same(x, weight.shape[2:], (stride_h, stride_w)) if padding == SAME else x
-            return activate(F.conv2d(x, weight, bias[0] if bias else None, (stride_h, stride_w), groups=x.shape[1]), fused)
+            depthwise = code == DEPTHWISE_CONV_2D
+            padding, stride = options.scalar(0, "b"), (options.scalar(2, "i"), options.scalar(1, "i"))  # stride_h, stride_w
+            fused = options.scalar(4 if depthwise else 3, "b")  # DepthwiseConv2DOptions has depth_multiplier before it
+            weight = weight.permute(3, 0, 1, 2) if depthwise else weight.permute(0, 3, 1, 2)  # 1HWC -> C1HW, OHWI -> OIHW
+            x = pad_same(x, weight.shape[2:], stride) if padding == SAME else x
+            convolved = F.conv2d(x, weight, bias[0] if bias else None, stride, groups=x.shape[1] if depthwise else 1)
+            return activate(convolved, fused)
         if code == PRELU:
             x, alpha = args
             alpha = alpha.reshape(1, -1, 1, 1) if alpha.numel() == x.shape[1] else alpha.permute(2, 0, 1).unsqueeze(0)
