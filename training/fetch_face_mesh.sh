@@ -14,18 +14,17 @@ EXPECTED="c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1  face
 START=2495952
 END=3737848
 
-if [ -f "$DEST/face_landmark.tflite" ] && (cd "$DEST" && echo "$EXPECTED" | sha256sum --check --quiet) 2>/dev/null; then
+source "$(dirname "$0")/npm_files.sh"
+if files_match "$DEST" "$EXPECTED"; then
   echo "face landmark model already in $DEST"
   exit 0
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# npm pack checks the tarball against the registry's integrity hash.
-tarball="$(cd "$work" && npm pack --silent "$PACKAGE")"
-tar -xzf "$work/$tarball" -C "$work" package/face_mesh_solution_packed_assets.data package/package.json
+unpack_npm_package "$PACKAGE" "$work" package/face_mesh_solution_packed_assets.data package/package.json
 mkdir -p "$DEST"
 dd if="$work/package/face_mesh_solution_packed_assets.data" of="$DEST/face_landmark.tflite" status=none \
   iflag=skip_bytes,count_bytes skip=$START count=$((END - START))
 cp "$work/package/package.json" "$DEST/package.json.face_mesh"
-(cd "$DEST" && echo "$EXPECTED" | sha256sum --check --quiet)
+files_match "$DEST" "$EXPECTED" || { echo "face landmark model in $DEST differs from $PACKAGE's expected one" >&2; exit 1; }
 echo "face landmark model in $DEST"
