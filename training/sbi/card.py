@@ -28,6 +28,7 @@ def main() -> None:
         ("real_jpeg_q20", "real, JPEG quality 20"),
         ("real_blur_sigma2", "real, Gaussian blur σ=2"),
         ("real_low_light", "real, low light (dark + noise)"),
+        ("real_h264_crf30", "real, H.264 video frame (CRF 30)"),
         ("real_children_under_13", "real, children under 13"),
         ("real_elderly_60_plus", "real, aged 60+"),
     ]

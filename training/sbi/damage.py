@@ -1,4 +1,4 @@
-"""Hard conditions for real photos, applied to the whole photo before the crop, as a camera or a messenger would.
+"""Hard conditions for real photos, applied to the whole photo before the crop, as a camera, a messenger or a video would.
 
 `sbi.evaluate` measures the held-out reals under each; `sbi.export --cap` can
 bound the false alarms on the validation reals under each. Both use these
@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from .blend import jpeg
+from .video import video_frame
 
 
 def low_light(image: np.ndarray) -> np.ndarray:
@@ -27,4 +28,5 @@ REAL_PHOTO_CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "jpeg_q20": lambda image: jpeg(image, 20),
     "blur_sigma2": lambda image: cv2.GaussianBlur(image, (0, 0), 2),
     "low_light": low_light,
+    "h264_crf30": lambda image: video_frame(image, 30),
 }

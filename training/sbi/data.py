@@ -91,6 +91,8 @@ class Recipe:
     the classes apart. `min_resize`: see frequency_shift; `max_blur`: see degrade.
     `mesh_masks`: blend inside the face mesh's hull where a record has a mesh (see blend_mask).
     `warp_share`: how often a pseudo-fake's eyes and mouth are reshaped (see feature_warp).
+    `video_share`: how often a sample, real or fake, is coded as a video frame; sbi.train applies it
+    to whole batches at once (see sbi.video), since one ffmpeg call per crop would cost more than the network.
     """
 
     target_share: float = 0.0
@@ -98,6 +100,7 @@ class Recipe:
     max_blur: float = MAX_BLUR
     mesh_masks: bool = False
     warp_share: float = 0.0
+    video_share: float = 0.0
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,

@@ -7,7 +7,7 @@ Calibration: Platt scaling, sigmoid(a * logit + b), fitted on the validation
 split's real photos and their pseudo-fakes, so that 0.5 separates them with
 balanced errors. Each `--cap CONDITION=SHARE` then lowers b, where needed,
 until no more than that share of the validation reals under that condition
-(`sbi.damage`: clean, blur_sigma2, low_light, jpeg_q20) scores 0.5 or more in
+(`sbi.damage`: clean, blur_sigma2, low_light, jpeg_q20, h264_crf30) scores 0.5 or more in
 the int8 file that ships (its scores sit a little off the fp32 network's); b
 is the lowest any cap asks for. A real face called fake is the costlier error
 for the people checked, and balanced errors flag too many of them. The final

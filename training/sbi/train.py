@@ -30,6 +30,7 @@ from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
 from .onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
+from .video import video_damage
 
 
 # What a resumed run must share with the run it continues: either changes the network or the data stream.
@@ -107,6 +108,17 @@ def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module
         return (1 - weight) * labels + weight * torch.sigmoid(teacher(pixels).squeeze(1))
 
 
+def with_video_damage(pixels: torch.Tensor, share: float, rng: np.random.Generator) -> torch.Tensor:
+    """A batch of uint8-valued crops in which each, whatever its label, is coded as a video frame with probability `share`."""
+    picked = torch.from_numpy(rng.random(len(pixels)) < share)
+    if not share or not picked.any():
+        return pixels
+    frames = pixels[picked].permute(0, 2, 3, 1).to(torch.uint8).numpy()
+    out = pixels.clone()
+    out[picked] = torch.from_numpy(video_damage(frames, rng)).permute(0, 3, 1, 2).float()
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--harvest", type=Path, required=True, help="JSONL from training/harvest/harvest.mjs")
@@ -143,6 +155,8 @@ def main(argv=None) -> int:
                         "reshaped a little (scaled and moved on their own), as another person's features would be; validation keeps 0")
     parser.add_argument("--mesh-masks", type=Path, metavar="MESH_FILE", help="face landmarks from sbi.face_mesh: pseudo-fakes blend inside the face mesh's hull "
                         "(for training faces that have one) instead of the hull extrapolated from 6 keypoints; validation keeps the keypoints")
+    parser.add_argument("--video-share", type=float, default=0.0, help="how often a training sample, real or fake, is coded as an "
+                        "H.264 video frame (sbi.video: a predicted frame at a random quality) after the rest of its damage; validation keeps 0")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -161,7 +175,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
-                    warp_share=args.warp_share)
+                    warp_share=args.warp_share, video_share=args.video_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)
@@ -203,6 +217,8 @@ def main(argv=None) -> int:
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
         loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
         for pixels, labels in loader:
+            # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
+            pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step]))
             loss = loss_fn(model(pixels).squeeze(1), targets(labels, pixels, teacher, args.distill_weight))
             optimizer.zero_grad()
             loss.backward()
