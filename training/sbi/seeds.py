@@ -1,0 +1,77 @@
+"""Compares two recipes by several training seeds each, from the metrics.json files sbi.evaluate wrote.
+
+  cd training && /usr/bin/python3 -m sbi.seeds --reference R/ref-s9/metrics.json R/ref-s10/metrics.json ... \
+      --candidate R/video-s9/metrics.json R/video-s10/metrics.json ...
+
+One run against one run cannot tell a recipe from luck: seeds of one recipe
+differ on dfdc-dev by more than the test images' noise (Model card, "More
+experiments"). Here each recipe is the mean over its seeds, and the
+difference of two means is set against its standard error, from the seeds'
+pooled spread.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: (metrics.json section, field, label): what each recipe is summed up by.
+FIGURES = (
+    ("dfdc_dev", "auc", "dfdc-dev AUC"),
+    ("sbi_heldout", "auc", "held-out SBI AUC"),
+    ("real_faces", "false_positive_rate", "held-out reals flagged"),
+    ("real_blur_sigma2", "false_positive_rate", "blurred reals flagged"),
+    ("sbi_heldout", "false_negative_rate", "pseudo-fakes missed"),
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    reference_mean: float
+    candidate_mean: float
+    standard_error: float  # of candidate_mean - reference_mean
+
+    @property
+    def value(self) -> float:
+        return self.candidate_mean - self.reference_mean
+
+
+def mean_difference(reference: list[float], candidate: list[float]) -> Difference:
+    """Difference of the two means, its standard error from the pooled sample variance (each recipe needs two seeds)."""
+    a, b = np.asarray(reference, float), np.asarray(candidate, float)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("each recipe needs at least two seeds to measure its spread")
+    pooled = (((a - a.mean()) ** 2).sum() + ((b - b.mean()) ** 2).sum()) / (len(a) + len(b) - 2)
+    return Difference(float(a.mean()), float(b.mean()), float(np.sqrt(pooled * (1 / len(a) + 1 / len(b)))))
+
+
+def figure(report: dict, section: str, field: str) -> float:
+    try:
+        return float(report[section][field])
+    except KeyError:
+        raise SystemExit(f"{report.get('model', 'a metrics file')} has no {section}.{field}: evaluate it with sbi.evaluate (and dfdc-dev)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reference", type=Path, nargs="+", required=True, help="metrics.json of each seed of the reference recipe")
+    parser.add_argument("--candidate", type=Path, nargs="+", required=True, help="metrics.json of each seed of the candidate recipe")
+    args = parser.parse_args(argv)
+    reports = {name: [json.loads(path.read_text()) for path in paths] for name, paths in (("reference", args.reference), ("candidate", args.candidate))}
+    print("| figure | reference seeds | candidate seeds | difference of means (standard error) |")
+    print("|---|---|---|---|")
+    for section, field, label in FIGURES:
+        values = {name: [figure(report, section, field) for report in group] for name, group in reports.items()}
+        difference = mean_difference(values["reference"], values["candidate"])
+        listed = {name: ", ".join(f"{v:.4f}" for v in group) for name, group in values.items()}
+        print(f"| {label} | {listed['reference']} (mean {difference.reference_mean:.4f}) | {listed['candidate']} "
+              f"(mean {difference.candidate_mean:.4f}) | {difference.value:+.4f} ({difference.standard_error:.4f}) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Recipes compared by their seeds' means, against the spread the seeds show."""
+import json
+
+import pytest
+
+from sbi.seeds import main, mean_difference
+
+
+def test_the_difference_of_means_carries_the_pooled_standard_error():
+    difference = mean_difference([0.60, 0.62, 0.64], [0.65, 0.66, 0.67])
+    assert difference.value == pytest.approx(0.04)
+    # pooled variance (0.0008 + 0.0002) / 4 = 0.00025; times (1/3 + 1/3)
+    assert difference.standard_error == pytest.approx((0.00025 * 2 / 3) ** 0.5)
+
+
+def test_one_seed_has_no_spread_to_judge_by():
+    with pytest.raises(ValueError, match="two seeds"):
+        mean_difference([0.6], [0.7, 0.71])
+
+
+def test_the_table_lists_every_seed_and_the_difference(tmp_path, capsys):
+    def report(name, dfdc):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"dfdc_dev": {"auc": dfdc}, "sbi_heldout": {"auc": 0.9, "false_negative_rate": 0.3},
+                                    "real_faces": {"false_positive_rate": 0.03}, "real_blur_sigma2": {"false_positive_rate": 0.08}}))
+        return str(path)
+
+    main(["--reference", report("a", 0.62), report("b", 0.64), "--candidate", report("c", 0.66), report("d", 0.66)])
+    dfdc_row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| dfdc-dev"))
+    assert "0.6200, 0.6400 (mean 0.6300)" in dfdc_row and "+0.0300" in dfdc_row
+
+
+def test_a_metrics_file_without_dfdc_dev_is_refused_by_name(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"model": "x.onnx"}))
+    with pytest.raises(SystemExit, match="x.onnx has no dfdc_dev.auc"):
+        main(["--reference", str(path), str(path), "--candidate", str(path), str(path)])
