@@ -165,9 +165,23 @@ def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MI
     return image
 
 
+def match_colour(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """`source` with each channel's mean and spread where the mask is over half its peak set to `target`'s there.
+
+    Face-swap pipelines correct the pasted face's colour to its surroundings;
+    a pseudo-fake treated the same way differs from its photo in texture only.
+    """
+    inside = mask > 0.5 * mask.max()
+    if inside.sum() < 2:
+        return source
+    pasted, around = source[inside], target[inside]
+    scale = around.std(0) / np.maximum(pasted.std(0), 1e-3)
+    return (source - pasted.mean(0)) * scale + around.mean(0)
+
+
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
                min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
-               warp_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+               warp_share: float = 0.0, colour_match: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -178,6 +192,8 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     share of whole-photo transforms (make_sample does), or a blurred or tinted
     photo becomes a sign of fakery by itself. With probability `warp_share` the
     pasted face's eyes and mouth are also reshaped a little (feature_warp).
+    `colour_match` gives the pasted face its surroundings' colour statistics
+    (match_colour) without drawing from `rng`, so the blend is otherwise the same.
     """
     target = image.astype(np.float32)
     source = target.copy()
@@ -189,6 +205,8 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
         source = feature_warp(source, keypoints, rng)
     source = geometric_shift(source, rng)
     mask = blend_mask(image.shape[:2], keypoints, rng, mesh)
+    if colour_match:
+        source = match_colour(source, target, mask)
     return blend(source, target, mask), mask
 
 

@@ -24,6 +24,7 @@ def main() -> None:
         ("dfdc_dev_faces_found", "dfdc-dev, images with a face found"),
         ("sbi_heldout", "held-out UTK: real vs self-blended"),
         ("sbi_heldout_degraded", "same, with JPEG/blur/noise/downscale damage"),
+        ("sbi_heldout_colour_matched", "held-out UTK, the same blends colour-matched to their surroundings"),
         ("real_faces", "held-out real faces"),
         ("real_jpeg_q20", "real, JPEG quality 20"),
         ("real_blur_sigma2", "real, Gaussian blur σ=2"),

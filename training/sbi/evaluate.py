@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import jpeg
+from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, read_rgb, split_of
@@ -98,6 +98,9 @@ def main(argv=None) -> int:
     clean_real = [crop(image, r.box) for image, r in zip(images, test)]
     sets.add("real_test", clean_real, [0] * len(test))
     sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    # The same blends (same seeds) with the pasted face's colour matched to its surroundings: what is left is texture.
+    sets.add("sbi_test_colour_matched", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), colour_match=True)[0], r.box)
+                                         for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
     for name in HARD_CONDITIONS:
@@ -118,6 +121,8 @@ def main(argv=None) -> int:
     report: dict = {"model": str(args.model), "threshold": THRESHOLD, "test_faces": len(test)}
     real = scored["real_test"][0]
     report["sbi_heldout"] = rates(np.concatenate([real, scored["sbi_test"][0]]), np.array([0] * len(real) + [1] * len(real)))
+    report["sbi_heldout_colour_matched"] = rates(np.concatenate([real, scored["sbi_test_colour_matched"][0]]),
+                                                 np.array([0] * len(real) + [1] * len(real)))
     report["sbi_heldout_degraded"] = rates(
         np.concatenate([scored["real_test_degraded"][0], scored["sbi_test_degraded"][0]]), np.array([0] * len(real) + [1] * len(real))
     )

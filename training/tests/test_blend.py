@@ -1,6 +1,6 @@
 import numpy as np
 
-from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, self_blend
+from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend
 from sbi.blur_stats import laplacian_variance
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
@@ -128,3 +128,27 @@ def test_warped_pseudo_fakes_still_change_only_the_masked_face():
     for seed in range(5):
         blended, mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed), warp_share=1.0)
         assert np.array_equal(blended[mask == 0], image[mask == 0])
+
+
+def test_matched_colour_has_the_surroundings_mean_and_spread_inside_the_mask():
+    target = face_like(1).astype(np.float32)
+    source = target * 0.6 + np.array([40, -10, 25], np.float32)  # a dimmer, tinted copy
+    mask = blend_mask((200, 200), KEYPOINTS, np.random.default_rng(2))
+    inside = mask > 0.5 * mask.max()
+    matched = match_colour(source, target, mask)
+    assert np.allclose(matched[inside].mean(0), target[inside].mean(0), atol=1e-2)
+    assert np.allclose(matched[inside].std(0), target[inside].std(0), rtol=1e-3)
+    assert np.array_equal(match_colour(source, target, np.zeros_like(mask)), source)  # nothing to match against
+
+
+def test_colour_matching_keeps_the_blend_and_its_random_stream():
+    image = face_like()
+    for seed in range(5):
+        plain, mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed))
+        matched, matched_mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed), colour_match=True)
+        assert np.array_equal(mask, matched_mask)
+        assert np.array_equal(matched[mask == 0], image[mask == 0])
+        inside = mask > 0.5 * mask.max()
+        # The pasted face's colour now sits closer to the photo's own there than the plain blend's does.
+        assert np.abs(matched[inside].astype(float).mean(0) - image[inside].mean(0)).sum() <= \
+            np.abs(plain[inside].astype(float).mean(0) - image[inside].mean(0)).sum() + 0.5
