@@ -78,6 +78,10 @@ def rates(scores: np.ndarray, labels: np.ndarray) -> dict:
     return out
 
 
+def reals_against_fakes(reals: np.ndarray, fakes: np.ndarray) -> dict:
+    return rates(np.concatenate([reals, fakes]), np.array([0] * len(reals) + [1] * len(fakes)))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True)
@@ -120,12 +124,9 @@ def main(argv=None) -> int:
     scored = sets.score(args.model)
     report: dict = {"model": str(args.model), "threshold": THRESHOLD, "test_faces": len(test)}
     real = scored["real_test"][0]
-    report["sbi_heldout"] = rates(np.concatenate([real, scored["sbi_test"][0]]), np.array([0] * len(real) + [1] * len(real)))
-    report["sbi_heldout_colour_matched"] = rates(np.concatenate([real, scored["sbi_test_colour_matched"][0]]),
-                                                 np.array([0] * len(real) + [1] * len(real)))
-    report["sbi_heldout_degraded"] = rates(
-        np.concatenate([scored["real_test_degraded"][0], scored["sbi_test_degraded"][0]]), np.array([0] * len(real) + [1] * len(real))
-    )
+    report["sbi_heldout"] = reals_against_fakes(real, scored["sbi_test"][0])
+    report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
+    report["sbi_heldout_degraded"] = reals_against_fakes(scored["real_test_degraded"][0], scored["sbi_test_degraded"][0])
     report["real_faces"] = rates(real, np.zeros(len(real)))
     for name in HARD_CONDITIONS:
         report[f"real_{name}"] = rates(scored[f"real_{name}"][0], np.zeros(len(real)))

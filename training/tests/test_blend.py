@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import numpy as np
 
 from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend
 from sbi.blur_stats import laplacian_variance
+from sbi.data import FaceRecord, crop, make_sample
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
 
@@ -152,3 +155,12 @@ def test_colour_matching_keeps_the_blend_and_its_random_stream():
         # The pasted face's colour now sits closer to the photo's own there than the plain blend's does.
         assert np.abs(matched[inside].astype(float).mean(0) - image[inside].mean(0)).sum() <= \
             np.abs(plain[inside].astype(float).mean(0) - image[inside].mean(0)).sum() + 0.5
+
+
+def test_evaluations_plain_pseudo_fake_is_self_blend_then_the_crop():
+    # sbi.evaluate builds its colour-matched row from self_blend directly and calls it "the same blends"
+    # as its plain row, which comes from make_sample: the two must agree when colour is left alone.
+    box = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
+    image = face_like()
+    sample = make_sample(image, FaceRecord(Path("face.jpg"), box, KEYPOINTS), True, np.random.default_rng([7, 3]), augment=False)
+    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, 3]))[0], box))
