@@ -111,7 +111,7 @@ def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module
 def with_video_damage(pixels: torch.Tensor, share: float, rng: np.random.Generator) -> torch.Tensor:
     """A batch of uint8-valued crops in which each, whatever its label, is coded as a video frame with probability `share`."""
     picked = torch.from_numpy(rng.random(len(pixels)) < share)
-    if not share or not picked.any():
+    if not picked.any():
         return pixels
     frames = pixels[picked].permute(0, 2, 3, 1).to(torch.uint8).numpy()
     out = pixels.clone()
