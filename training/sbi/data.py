@@ -93,6 +93,8 @@ class Recipe:
     `warp_share`: how often a pseudo-fake's eyes and mouth are reshaped (see feature_warp).
     `video_share`: how often a sample, real or fake, is coded as a video frame; sbi.train applies it
     to whole batches at once (see sbi.video), since one ffmpeg call per crop would cost more than the network.
+    `colour_match_share`: how often a pseudo-fake's pasted face takes its surroundings' colour statistics
+    (see match_colour), as swap pipelines correct it, so that texture alone tells it apart.
     """
 
     target_share: float = 0.0
@@ -101,14 +103,17 @@ class Recipe:
     mesh_masks: bool = False
     warp_share: float = 0.0
     video_share: float = 0.0
+    colour_match_share: float = 0.0
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
                 recipe: Recipe = Recipe()) -> np.ndarray:
     """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
     if fake:
+        # Drawn only when asked for, so the recipes from before this option keep their random streams.
+        colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share
         image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
-                              record.mesh if recipe.mesh_masks else None, recipe.warp_share)
+                              record.mesh if recipe.mesh_masks else None, recipe.warp_share, colour_match)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:

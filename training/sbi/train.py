@@ -157,6 +157,8 @@ def main(argv=None) -> int:
                         "(for training faces that have one) instead of the hull extrapolated from 6 keypoints; validation keeps the keypoints")
     parser.add_argument("--video-share", type=float, default=0.0, help="how often a training sample, real or fake, is coded as an "
                         "H.264 video frame (sbi.video: a predicted frame at a random quality) after the rest of its damage; validation keeps 0")
+    parser.add_argument("--colour-match-share", type=float, default=0.0, help="how often a pseudo-fake's pasted face is given its "
+                        "surroundings' colour mean and spread before the blend (match_colour), as swap pipelines do; validation keeps 0")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -175,7 +177,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
-                    warp_share=args.warp_share, video_share=args.video_share)
+                    warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
     check_same_run(run_config, config)

@@ -4,7 +4,7 @@ import numpy as np
 
 from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend
 from sbi.blur_stats import laplacian_variance
-from sbi.data import FaceRecord, crop, make_sample
+from sbi.data import FaceRecord, Recipe, crop, make_sample
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
 
@@ -164,3 +164,15 @@ def test_evaluations_plain_pseudo_fake_is_self_blend_then_the_crop():
     image = face_like()
     sample = make_sample(image, FaceRecord(Path("face.jpg"), box, KEYPOINTS), True, np.random.default_rng([7, 3]), augment=False)
     assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, 3]))[0], box))
+
+
+def test_a_colour_match_share_of_one_trains_on_the_colour_matched_blends():
+    box = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
+    image, record = face_like(), FaceRecord(Path("face.jpg"), box, KEYPOINTS)
+    sample = make_sample(image, record, True, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
+    rng = np.random.default_rng(4)
+    rng.random()  # the draw that picked colour matching
+    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, rng, colour_match=True)[0], box))
+    # Real samples are never colour-matched: there is no pasted face.
+    real = make_sample(image, record, False, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
+    assert np.array_equal(real, crop(image, box))
