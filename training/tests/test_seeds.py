@@ -35,3 +35,21 @@ def test_a_metrics_file_without_dfdc_dev_is_refused_by_name(tmp_path):
     path.write_text(json.dumps({"model": "x.onnx"}))
     with pytest.raises(SystemExit, match="x.onnx has no dfdc_dev.auc"):
         main(["--reference", str(path), str(path), "--candidate", str(path), str(path)])
+
+
+def test_a_row_some_file_lacks_is_left_out_with_a_note(tmp_path, capsys):
+    def report(name, colour_matched=None):
+        path = tmp_path / f"{name}.json"
+        metrics = {"model": f"{name}.onnx", "dfdc_dev": {"auc": 0.63}, "sbi_heldout": {"auc": 0.9, "false_negative_rate": 0.3},
+                   "real_faces": {"false_positive_rate": 0.03}, "real_blur_sigma2": {"false_positive_rate": 0.08}}
+        if colour_matched is not None:
+            metrics["sbi_heldout_colour_matched"] = {"auc": colour_matched}
+        path.write_text(json.dumps(metrics))
+        return str(path)
+
+    main(["--reference", report("a", 0.83), report("b", 0.84), "--candidate", report("c", 0.85), report("d", 0.86)])
+    assert any(line.startswith("| colour-matched pseudo-fakes AUC") and "+0.0200" in line for line in capsys.readouterr().out.splitlines())
+    main(["--reference", report("e"), report("b", 0.84), "--candidate", report("c", 0.85), report("d", 0.86)])
+    captured = capsys.readouterr()
+    assert "colour-matched" not in captured.out and "| dfdc-dev AUC" in captured.out
+    assert "colour-matched pseudo-fakes AUC left out: no sbi_heldout_colour_matched.auc in e.onnx" in captured.err
