@@ -7,6 +7,8 @@ from sbi.blur_stats import laplacian_variance
 from sbi.data import FaceRecord, Recipe, crop, make_sample
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
+BOX = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
+RECORD = FaceRecord(Path("face.jpg"), BOX, KEYPOINTS)
 
 
 def face_like(seed=0):
@@ -160,19 +162,17 @@ def test_colour_matching_keeps_the_blend_and_its_random_stream():
 def test_evaluations_plain_pseudo_fake_is_self_blend_then_the_crop():
     # sbi.evaluate builds its colour-matched row from self_blend directly and calls it "the same blends"
     # as its plain row, which comes from make_sample: the two must agree when colour is left alone.
-    box = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
     image = face_like()
-    sample = make_sample(image, FaceRecord(Path("face.jpg"), box, KEYPOINTS), True, np.random.default_rng([7, 3]), augment=False)
-    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, 3]))[0], box))
+    sample = make_sample(image, RECORD, True, np.random.default_rng([7, 3]), augment=False)
+    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, 3]))[0], BOX))
 
 
 def test_a_colour_match_share_of_one_trains_on_the_colour_matched_blends():
-    box = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
-    image, record = face_like(), FaceRecord(Path("face.jpg"), box, KEYPOINTS)
-    sample = make_sample(image, record, True, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
+    image = face_like()
+    sample = make_sample(image, RECORD, True, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
     rng = np.random.default_rng(4)
     rng.random()  # the draw that picked colour matching
-    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, rng, colour_match=True)[0], box))
+    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, rng, colour_match=True)[0], BOX))
     # Real samples are never colour-matched: there is no pasted face.
-    real = make_sample(image, record, False, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
-    assert np.array_equal(real, crop(image, box))
+    real = make_sample(image, RECORD, False, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
+    assert np.array_equal(real, crop(image, BOX))
