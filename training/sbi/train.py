@@ -33,8 +33,8 @@ from .onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 from .video import video_damage
 
 
-# What a resumed run must share with the run it continues: either changes the network or the data stream.
-RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None}
+# What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
+RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu"}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -65,12 +65,12 @@ class SelfBlendedFaces(Dataset):
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
 
 
-def predict(model: torch.nn.Module, loader: DataLoader) -> tuple[np.ndarray, np.ndarray]:
+def predict(model: torch.nn.Module, loader: DataLoader, device: torch.device = torch.device("cpu")) -> tuple[np.ndarray, np.ndarray]:
     model.eval()
     logits, labels = [], []
     with torch.no_grad():
         for pixels, label in loader:
-            logits.append(model(pixels).squeeze(1).numpy())
+            logits.append(model(pixels.to(device)).squeeze(1).cpu().numpy())
             labels.append(label.numpy())
     model.train()
     return np.concatenate(logits), np.concatenate(labels)
@@ -130,6 +130,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="processes making samples")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch threads for the network")
+    parser.add_argument("--device", default="cpu", help="where the network trains (cpu, cuda): a GPU run is for judging recipes "
+                        "quickly; its numbers differ from a CPU run's with the same seed, and shipped models are trained on the CPU")
     parser.add_argument("--limit", type=int, default=0, help="use only this many training faces (smoke tests)")
     parser.add_argument("--val-limit", type=int, default=400, help="validation faces checked at each checkpoint")
     parser.add_argument("--checkpoint-every", type=int, default=250)
@@ -179,7 +181,8 @@ def main(argv=None) -> int:
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
-              "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None}
+              "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
+              "device": args.device}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -191,26 +194,29 @@ def main(argv=None) -> int:
     if args.init:
         norms_unset = load_initial_weights(model, args.init, sample)
         print(f"initialised from {args.init}", file=sys.stderr)
+    checkpoint = args.out / "checkpoint.pt"
+    resumed = torch.load(checkpoint, map_location="cpu") if checkpoint.exists() else None
+    if resumed:
+        model.load_state_dict(resumed["model"])
+    elif norms_unset:
+        model.init_batch_norm_as_identity(sample)
+    device = torch.device(args.device)
+    model.to(device)  # before the optimizer is made, so that its state lives beside the weights
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
     head = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
     groups = [{"params": params, "lr": rate} for params, rate in ((backbone, args.lr * args.backbone_lr), (head, args.lr)) if params]
     optimizer = torch.optim.AdamW(groups, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[group["lr"] for group in groups], total_steps=args.steps, pct_start=0.1)
     step, epoch = 0, 0
-    checkpoint = args.out / "checkpoint.pt"
-    if checkpoint.exists():
-        state = torch.load(checkpoint)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        step, epoch = state["step"], state["epoch"]
+    if resumed:
+        optimizer.load_state_dict(resumed["optimizer"])
+        schedule.load_state_dict(resumed["schedule"])
+        step, epoch = resumed["step"], resumed["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    if norms_unset and step == 0:
-        model.init_batch_norm_as_identity(sample)
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False) if args.distill else None
+    teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
     last_step = min(args.steps, args.stop_after or args.steps)
@@ -220,7 +226,8 @@ def main(argv=None) -> int:
         loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
         for pixels, labels in loader:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
-            pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step]))
+            pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
+            labels = labels.to(device)
             loss = loss_fn(model(pixels).squeeze(1), targets(labels, pixels, teacher, args.distill_weight))
             optimizer.zero_grad()
             loss.backward()
@@ -232,7 +239,7 @@ def main(argv=None) -> int:
             rate = seen / (time.time() - started)
             print(f"\rstep {step}/{args.steps} loss {running:.4f} {rate:.0f} img/s", end="", file=sys.stderr, flush=True)
             if step % args.checkpoint_every == 0 or step == last_step:
-                logits, truth = predict(model, val_loader)
+                logits, truth = predict(model, val_loader, device)
                 entry = {"step": step, "epoch": epoch, "loss": running, "val_sbi_auc": roc_auc(truth, logits), "images_per_s": rate}
                 log.write(json.dumps(entry) + "\n")
                 log.flush()
@@ -243,7 +250,7 @@ def main(argv=None) -> int:
             if step >= last_step:
                 break
         epoch += 1
-    torch.save(model.state_dict(), args.out / "model.pt")
+    torch.save({name: value.cpu() for name, value in model.state_dict().items()}, args.out / "model.pt")
     print(f"\nsaved {args.out / 'model.pt'}", file=sys.stderr)
     return 0
 
