@@ -62,7 +62,7 @@ RGB_MEANS = (123.68, 116.779, 103.939)
 
 def faceres_input(rgb: torch.Tensor) -> torch.Tensor:
     """(N, 3, H, W) RGB 0..255 -> what FaceRes was trained on."""
-    return (rgb - torch.tensor(RGB_MEANS, dtype=rgb.dtype).view(1, 3, 1, 1)).flip(1)
+    return (rgb - torch.tensor(RGB_MEANS, dtype=rgb.dtype, device=rgb.device).view(1, 3, 1, 1)).flip(1)
 
 
 class SamePad(nn.Module):
