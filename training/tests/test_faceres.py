@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from sbi.faceres import DEFAULT_MODEL_JSON, LITE_BLOCKS, FaceResBackbone, GenderHead, faceres_input, keep_blocks, read_tfjs_weights
-from sbi.model import FaceResDeepfakeNet, build_net
+from sbi.model import ARCHITECTURES, FaceResDeepfakeNet, build_net
 
 UTK = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces-utk"
 
@@ -47,6 +47,13 @@ def test_network_without_pretrained_weights_gives_one_logit_per_face():
     assert isinstance(net, FaceResDeepfakeNet)
     with torch.no_grad():
         assert net(torch.rand(2, 3, 160, 160) * 255).shape == (2, 1)
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_every_network_runs_wherever_its_weights_are(arch):
+    # The meta device stands in for a GPU: a constant made on the CPU inside forward() fails there as it would on CUDA.
+    net = build_net(arch).to("meta").eval()
+    assert net(torch.zeros(2, 3, 160, 160, device="meta")).device.type == "meta"
 
 
 @pytest.mark.skipif(not DEFAULT_MODEL_JSON.exists(), reason=f"FaceRes weights not at {DEFAULT_MODEL_JSON}: run training/fetch_faceres.sh")
