@@ -67,14 +67,14 @@ def main(argv=None) -> int:
     print("| figure | reference seeds | candidate seeds | difference of means (standard error) |")
     print("|---|---|---|---|")
     for index, (section, field, label) in enumerate(FIGURES):
-        lacking = [report.get("model", "a metrics file") for group in reports.values() for report in group
-                   if figure(report, section, field) is None]
+        values = {name: [figure(report, section, field) for report in group] for name, group in reports.items()}
+        lacking = [report.get("model", "a metrics file") for name, group in reports.items()
+                   for report, value in zip(group, values[name]) if value is None]
         if lacking and index == 0:
             raise SystemExit(f"{lacking[0]} has no {section}.{field}: evaluate it with sbi.evaluate (and dfdc-dev)")
         if lacking:
             print(f"{label} left out: no {section}.{field} in {', '.join(lacking)} (evaluated before that row existed)", file=sys.stderr)
             continue
-        values = {name: [figure(report, section, field) for report in group] for name, group in reports.items()}
         difference = mean_difference(values["reference"], values["candidate"])
         listed = {name: ", ".join(f"{v:.4f}" for v in group) for name, group in values.items()}
         print(f"| {label} | {listed['reference']} (mean {difference.reference_mean:.4f}) | {listed['candidate']} "

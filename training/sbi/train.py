@@ -38,7 +38,7 @@ RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weigh
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
-    """Refuses to resume a run in --out with another architecture or data stream, which would mix two runs silently."""
+    """Refuses to resume a run in --out with another architecture, data stream or device, which would mix two runs silently."""
     if not run_config.exists():
         return
     earlier = json.loads(run_config.read_text())
