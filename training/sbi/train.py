@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -63,6 +64,12 @@ class SelfBlendedFaces(Dataset):
         rng = np.random.default_rng([self.seed, self.epoch, index])
         crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.recipe)
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
+
+
+def one_opencv_thread(_worker: int) -> None:
+    """A loader worker's OpenCV on one thread: the workers already share the cores, and each one's OpenCV
+    starting a thread per core as well only makes them contend. The samples do not depend on it."""
+    cv2.setNumThreads(1)
 
 
 def predict(model: torch.nn.Module, loader: DataLoader, device: torch.device = torch.device("cpu")) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +221,8 @@ def main(argv=None) -> int:
         step, epoch = resumed["step"], resumed["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
+    val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers,
+                            worker_init_fn=one_opencv_thread)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
@@ -223,7 +231,8 @@ def main(argv=None) -> int:
     while step < last_step:
         data.epoch = epoch
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
-        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
+        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True,
+                            worker_init_fn=one_opencv_thread)
         for pixels, labels in loader:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend
@@ -176,3 +177,18 @@ def test_a_colour_match_share_of_one_trains_on_the_colour_matched_blends():
     # Real samples are never colour-matched: there is no pasted face.
     real = make_sample(image, RECORD, False, np.random.default_rng(4), augment=False, recipe=Recipe(colour_match_share=1.0))
     assert np.array_equal(real, crop(image, BOX))
+
+
+def test_samples_do_not_depend_on_opencvs_thread_count():
+    # sbi.train runs each loader worker's OpenCV on one thread (one_opencv_thread) for speed alone.
+    image, recipe = face_like(), Recipe(target_share=0.5, min_resize=0.3, colour_match_share=0.5)
+    before = cv2.getNumThreads()
+    try:
+        samples = {}
+        for threads in (4, 1):
+            cv2.setNumThreads(threads)
+            samples[threads] = [make_sample(image, RECORD, fake, np.random.default_rng(seed), recipe=recipe)
+                                for seed in range(6) for fake in (False, True)]
+    finally:
+        cv2.setNumThreads(before)
+    assert all(np.array_equal(a, b) for a, b in zip(samples[4], samples[1]))
