@@ -4,6 +4,11 @@
       --utk-harvest ~/.cache/deepfake-check/faces-utk.jsonl --utk ../../shared/data/faces-utk \
       --dfdc-harvest ~/.cache/deepfake-check --dfdc ../../shared/data/dfdc-dev --out ../models/metrics.json
 
+Several models (`--model A.onnx B.onnx --out A.json B.json`) are measured on
+the same crops, built once: building them (blends, damage, video coding)
+costs more than scoring them, which matters when recipes are judged by many
+seeds.
+
 Crops are cut with the app's crop rule from the app's own face boxes
 (training/harvest); scores come from onnxruntime-node running the ONNX file
 (training/score_onnx.mjs). dfdc-dev images where the app finds no face score
@@ -82,47 +87,10 @@ def reals_against_fakes(reals: np.ndarray, fakes: np.ndarray) -> dict:
     return rates(np.concatenate([reals, fakes]), np.array([0] * len(reals) + [1] * len(fakes)))
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--utk-harvest", type=Path, required=True)
-    parser.add_argument("--utk", type=Path, required=True)
-    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
-    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
-    parser.add_argument("--limit", type=int, default=0, help="test faces to use (0: all)")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
-
-    records, _ = load_harvest(args.utk_harvest, args.utk)
-    test = [r for r in records if split_of(r.file.name) == "test"]
-    if args.limit:
-        test = test[: args.limit]
-    images = [read_rgb(r.file) for r in test]
-    sets = CropSet()
-    clean_real = [crop(image, r.box) for image, r in zip(images, test)]
-    sets.add("real_test", clean_real, [0] * len(test))
-    sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
-    # The same blends (same seeds) with the pasted face's colour matched to its surroundings: what is left is texture.
-    sets.add("sbi_test_colour_matched", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), colour_match=True)[0], r.box)
-                                         for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
-    sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
-    sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
-    for name in HARD_CONDITIONS:
-        sets.add(f"real_{name}", [crop(REAL_PHOTO_CONDITIONS[name](image), r.box) for image, r in zip(images, test)], [0] * len(test))
-    sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
-    sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))
-    ages = [utk_age(r) for r in test]
-
-    dfdc_faceless = {0: 0, 1: 0}
-    if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
-        for label, name in ((0, "real"), (1, "fake")):
-            crops, dfdc_faceless[label] = dfdc_crops(args.dfdc_harvest, args.dfdc, name)
-            sets.add(f"dfdc_{name}", crops, [label] * len(crops))
-    else:
-        print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
-
-    scored = sets.score(args.model)
-    report: dict = {"model": str(args.model), "threshold": THRESHOLD, "test_faces": len(test)}
+def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int]) -> dict:
+    """Scores every crop set with `model` and turns the scores into the metrics.json report."""
+    scored = sets.score(model)
+    report: dict = {"model": str(model), "threshold": THRESHOLD, "test_faces": len(ages)}
     real = scored["real_test"][0]
     report["sbi_heldout"] = reals_against_fakes(real, scored["sbi_test"][0])
     report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
@@ -157,11 +125,55 @@ def main(argv=None) -> int:
             "median_sharpness_real": float(np.median(sharpness["real"])),
             "median_sharpness_fake": float(np.median(sharpness["fake"])),
         }
+    return report
 
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, nargs="+", required=True, help="ONNX files, each measured on the same crops")
+    parser.add_argument("--utk-harvest", type=Path, required=True)
+    parser.add_argument("--utk", type=Path, required=True)
+    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
+    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+    parser.add_argument("--limit", type=int, default=0, help="test faces to use (0: all)")
+    parser.add_argument("--out", type=Path, nargs="+", help="where each model's report goes, in --model's order")
+    args = parser.parse_args(argv)
+    if args.out and len(args.out) != len(args.model):
+        parser.error(f"--out names {len(args.out)} files for {len(args.model)} models")
+
+    records, _ = load_harvest(args.utk_harvest, args.utk)
+    test = [r for r in records if split_of(r.file.name) == "test"]
+    if args.limit:
+        test = test[: args.limit]
+    images = [read_rgb(r.file) for r in test]
+    sets = CropSet()
+    clean_real = [crop(image, r.box) for image, r in zip(images, test)]
+    sets.add("real_test", clean_real, [0] * len(test))
+    sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    # The same blends (same seeds) with the pasted face's colour matched to its surroundings: what is left is texture.
+    sets.add("sbi_test_colour_matched", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), colour_match=True)[0], r.box)
+                                         for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
+    for name in HARD_CONDITIONS:
+        sets.add(f"real_{name}", [crop(REAL_PHOTO_CONDITIONS[name](image), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))
+    ages = [utk_age(r) for r in test]
+
+    dfdc_faceless = {0: 0, 1: 0}
+    if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
+        for label, name in ((0, "real"), (1, "fake")):
+            crops, dfdc_faceless[label] = dfdc_crops(args.dfdc_harvest, args.dfdc, name)
+            sets.add(f"dfdc_{name}", crops, [label] * len(crops))
+    else:
+        print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
+
+    for model, out in zip(args.model, args.out or [None] * len(args.model)):
+        text = json.dumps(report_of(model, sets, ages, dfdc_faceless), indent=2)
+        print(text)
+        if out:
+            out.write_text(text + "\n")
     return 0
 
 

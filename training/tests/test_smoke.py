@@ -156,3 +156,26 @@ def export_and_check(run_dir, harvest, tmp_path, *export_options):
     assert np.all((scores["int8"] >= 0) & (scores["int8"] <= 1))
     assert np.abs(scores["int8"] - scores["fp32"]).max() < 0.05
     return manifest
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg (Debian's package) is not installed: sbi.evaluate's H.264 row cannot run")
+def test_evaluate_reports_each_model_as_if_measured_alone(harvest, tmp_path):
+    """sbi.evaluate builds its crops once for all --model files; each report must be the one a run of its own gives."""
+    training = REPO / "training"
+    run(sys.executable, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", tmp_path / "run", "--steps", "2",
+        "--batch", "8", "--limit", "64", "--val-limit", "8", "--workers", "0", cwd=training)
+    run(sys.executable, "-m", "sbi.export", "--run", tmp_path / "run", "--harvest", harvest, "--images", UTK,
+        "--models", tmp_path / "models", "--val-limit", "16", cwd=training)
+    int8, fp32 = tmp_path / "models" / "deepfake.onnx", tmp_path / "run" / "deepfake-fp32.onnx"
+    evaluate = [sys.executable, "-m", "sbi.evaluate", "--utk-harvest", harvest, "--utk", UTK, "--limit", "12"]
+    run(*evaluate, "--model", int8, fp32, "--out", tmp_path / "int8.json", tmp_path / "fp32.json", cwd=training)
+    run(*evaluate, "--model", fp32, "--out", tmp_path / "fp32-alone.json", cwd=training)
+    int8_report, fp32_report = (json.loads((tmp_path / f"{name}.json").read_text()) for name in ("int8", "fp32"))
+    assert fp32_report == json.loads((tmp_path / "fp32-alone.json").read_text())
+    assert int8_report["model"] == str(int8) and fp32_report["model"] == str(fp32)
+    assert int8_report["test_faces"] == 12 and int8_report["sbi_heldout"]["count"] == 24
+    for name in ("real_jpeg_q20", "real_blur_sigma2", "real_low_light", "real_h264_crf30"):
+        assert int8_report[name]["count"] == 12 and 0 <= int8_report[name]["false_positive_rate"] <= 1
+    assert 0 <= int8_report["sbi_heldout"]["auc"] <= 1 and "stability_half_size" in int8_report
+    # Each file was scored itself, not handed the first one's numbers: int8 and fp32 scores are never all equal.
+    assert int8_report["real_faces"]["mean_score"] != fp32_report["real_faces"]["mean_score"]
