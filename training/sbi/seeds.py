@@ -63,6 +63,9 @@ def main(argv=None) -> int:
     parser.add_argument("--reference", type=Path, nargs="+", required=True, help="metrics.json of each seed of the reference recipe")
     parser.add_argument("--candidate", type=Path, nargs="+", required=True, help="metrics.json of each seed of the candidate recipe")
     args = parser.parse_args(argv)
+    for name, paths in (("--reference", args.reference), ("--candidate", args.candidate)):
+        if len(paths) < 2:
+            parser.error(f"{name} names {len(paths)} file; each recipe needs at least two seeds to measure its spread")
     reports = {name: [json.loads(path.read_text()) for path in paths] for name, paths in (("reference", args.reference), ("candidate", args.candidate))}
     print("| figure | reference seeds | candidate seeds | difference of means (standard error) |")
     print("|---|---|---|---|")

@@ -18,6 +18,12 @@ def test_one_seed_has_no_spread_to_judge_by():
         mean_difference([0.6], [0.7, 0.71])
 
 
+def test_a_recipe_of_one_seed_is_refused_before_any_file_is_read(capsys):
+    with pytest.raises(SystemExit):
+        main(["--reference", "missing-a.json", "missing-b.json", "--candidate", "missing-c.json"])
+    assert "--candidate names 1 file; each recipe needs at least two seeds" in capsys.readouterr().err
+
+
 def test_the_table_lists_every_seed_and_the_difference(tmp_path, capsys):
     def report(name, dfdc):
         path = tmp_path / f"{name}.json"
