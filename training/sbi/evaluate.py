@@ -87,8 +87,9 @@ def reals_against_fakes(reals: np.ndarray, fakes: np.ndarray) -> dict:
     return rates(np.concatenate([reals, fakes]), np.array([0] * len(reals) + [1] * len(fakes)))
 
 
-def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int]) -> dict:
-    """Scores every crop set with `model` and turns the scores into the metrics.json report."""
+def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int], softness: dict | None) -> dict:
+    """Scores every crop set with `model` and turns the scores into the metrics.json report; `softness`
+    (softness_alone, the same for every model) goes in beside the dfdc-dev rows."""
     scored = sets.score(model)
     report: dict = {"model": str(model), "threshold": THRESHOLD, "test_faces": len(ages)}
     real = scored["real_test"][0]
@@ -118,14 +119,19 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
         with_faces = np.concatenate([scored["dfdc_real"][0], scored["dfdc_fake"][0]])
         face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
         report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
-        # A model-free reference: how well the crop's softness alone ranks the same faces (softer = fake).
-        sharpness = {name: np.array([laplacian_variance(c.astype(np.float32)) for c in sets.crops_of(f"dfdc_{name}")]) for name in ("real", "fake")}
-        report["dfdc_dev_softness_alone"] = {
-            "auc": roc_auc(face_labels, -np.concatenate([sharpness["real"], sharpness["fake"]])),
-            "median_sharpness_real": float(np.median(sharpness["real"])),
-            "median_sharpness_fake": float(np.median(sharpness["fake"])),
-        }
+        report["dfdc_dev_softness_alone"] = softness
     return report
+
+
+def softness_alone(sets: CropSet) -> dict:
+    """A model-free reference: how well the crop's softness alone ranks dfdc-dev's faces (softer = fake)."""
+    sharpness = {name: np.array([laplacian_variance(c.astype(np.float32)) for c in sets.crops_of(f"dfdc_{name}")]) for name in ("real", "fake")}
+    labels = np.concatenate([np.zeros(len(sharpness["real"])), np.ones(len(sharpness["fake"]))])
+    return {
+        "auc": roc_auc(labels, -np.concatenate([sharpness["real"], sharpness["fake"]])),
+        "median_sharpness_real": float(np.median(sharpness["real"])),
+        "median_sharpness_fake": float(np.median(sharpness["fake"])),
+    }
 
 
 def main(argv=None) -> int:
@@ -169,8 +175,9 @@ def main(argv=None) -> int:
     else:
         print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
 
+    softness = softness_alone(sets) if "dfdc_real" in sets.groups else None
     for model, out in zip(args.model, args.out or [None] * len(args.model)):
-        text = json.dumps(report_of(model, sets, ages, dfdc_faceless), indent=2)
+        text = json.dumps(report_of(model, sets, ages, dfdc_faceless, softness), indent=2)
         print(text)
         if out:
             out.write_text(text + "\n")
