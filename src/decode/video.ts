@@ -53,12 +53,14 @@ export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT
         video.currentTime = Math.max(0, Math.min(ms, durationMs - 1)) / 1000;
         await until(video, 'seeked', frameSignal);
         try {
-          return await createImageBitmap(video);
+          return await retryUntilDrawable(() => createImageBitmap(video), frameSignal);
         } catch (error) {
+          if (error instanceof DetectorError) throw error;
           if (error instanceof DOMException && error.name === 'SecurityError') {
             throw new DetectorError('url_unreachable', 'The video comes from another origin that does not allow cross-origin reads (CORS).', { cause: error });
           }
-          throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`, { cause: error });
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
         }
       },
       close,
@@ -67,6 +69,41 @@ export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT
     close();
     throw error;
   }
+}
+
+/**
+ * Chromium fires `loadeddata` and `seeked` before its compositor has handed
+ * the element its first decoded frame, and until then createImageBitmap
+ * rejects with InvalidStateError; no event marks that moment (a run of the
+ * e2e tests beside a training job once failed on it). So a frame that is not
+ * there yet is asked for again, after growing pauses, until the deadline.
+ */
+export async function retryUntilDrawable<T>(draw: () => Promise<T>, signal?: AbortSignal, waitMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let pauseMs = 5; ; pauseMs = Math.min(2 * pauseMs, 100)) {
+    try {
+      return await draw();
+    } catch (error) {
+      const notYet = error instanceof DOMException && error.name === 'InvalidStateError';
+      if (!notYet || Date.now() + pauseMs > deadline) throw error;
+    }
+    await pause(pauseMs, signal);
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DetectorError('cancelled'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DetectorError('cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Resolves on `event`; rejects on the element's error, the signal, or the deadline. */

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { retryUntilDrawable } from '../../src/decode/video';
+import { DetectorError } from '../../src/respond/errors';
+
+/** A draw that fails with `errors` in turn, then returns 'frame'. */
+function drawFailing(...errors: Error[]) {
+  let calls = 0;
+  const draw = async () => {
+    const error = errors[calls++];
+    if (error) throw error;
+    return 'frame';
+  };
+  return { draw, calls: () => calls };
+}
+
+const notYet = () => new DOMException('The provided element\'s player has no current data.', 'InvalidStateError');
+
+describe('drawing a video frame that the browser has not handed over yet', () => {
+  it('asks again until the frame is there', async () => {
+    const { draw, calls } = drawFailing(notYet(), notYet());
+    await expect(retryUntilDrawable(draw)).resolves.toBe('frame');
+    expect(calls()).toBe(3);
+  });
+
+  it('passes any other failure on at once', async () => {
+    const { draw, calls } = drawFailing(new DOMException('tainted', 'SecurityError'));
+    await expect(retryUntilDrawable(draw)).rejects.toMatchObject({ name: 'SecurityError' });
+    expect(calls()).toBe(1);
+  });
+
+  it('gives up with the browser\'s error once the deadline has passed', async () => {
+    const { draw, calls } = drawFailing(...Array.from({ length: 1000 }, notYet));
+    await expect(retryUntilDrawable(draw, undefined, 50)).rejects.toMatchObject({ name: 'InvalidStateError' });
+    expect(calls()).toBeGreaterThan(1);
+    expect(calls()).toBeLessThan(10);
+  });
+
+  it('stops waiting as soon as the caller aborts', async () => {
+    const controller = new AbortController();
+    const { draw, calls } = drawFailing(...Array.from({ length: 1000 }, notYet));
+    const drawing = retryUntilDrawable(draw, controller.signal);
+    setTimeout(() => controller.abort(), 30);
+    const error = await drawing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DetectorError);
+    expect((error as DetectorError).reason).toBe('cancelled');
+    expect(calls()).toBeLessThan(10);
+  });
+});
