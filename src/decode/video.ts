@@ -72,11 +72,11 @@ export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT
 }
 
 /**
- * Chromium fires `loadeddata` and `seeked` before its compositor has handed
- * the element its first decoded frame, and until then createImageBitmap
- * rejects with InvalidStateError; no event marks that moment (a run of the
- * e2e tests beside a training job once failed on it). So a frame that is not
- * there yet is asked for again, after growing pauses, until the deadline.
+ * Chromium's createImageBitmap(video) rejects with InvalidStateError until
+ * the player has composited its first frame, a state that no event reports
+ * and that can trail `loadeddata` and `seeked` on a loaded machine (a run of
+ * the e2e tests beside a training job failed on it once). So a frame that is
+ * not there yet is asked for again, after growing pauses, until the deadline.
  */
 export async function retryUntilDrawable<T>(draw: () => Promise<T>, signal?: AbortSignal, waitMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + waitMs;
