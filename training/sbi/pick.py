@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .seeds import figure
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -73,10 +75,10 @@ def main(argv=None) -> int:
     print("|---|---|---|---|")
     failed = []
     for rule in shipping_rules(args.min_sbi_auc):
-        value = report.get(rule.section, {}).get(rule.field)
+        value = figure(report, rule.section, rule.field)
         if value is None:
             raise SystemExit(f"{args.metrics[chosen]} has no {rule.section}.{rule.field}: evaluate the model again with sbi.evaluate")
-        met = rule.met_by(float(value))
+        met = rule.met_by(value)
         failed += [] if met else [rule.label]
         print(f"| {rule.label} | {value:.4f} | {'≤' if rule.at_most else '≥'} {rule.bound:.2f} | {'yes' if met else 'NO'} |")
     if failed:
