@@ -80,7 +80,7 @@ def main(argv=None) -> int:
             raise SystemExit(f"{args.metrics[chosen]} has no {rule.section}.{rule.field}: evaluate the model again with sbi.evaluate")
         met = rule.met_by(value)
         failed += [] if met else [rule.label]
-        print(f"| {rule.label} | {value:.4f} | {'≤' if rule.at_most else '≥'} {rule.bound:.2f} | {'yes' if met else 'NO'} |")
+        print(f"| {rule.label} | {value:.4f} | {'≤' if rule.at_most else '≥'} {rule.bound:.3f} | {'yes' if met else 'NO'} |")
     if failed:
         print(f"\ndoes not ship: {', '.join(failed)} out of bounds")
     else:
