@@ -66,10 +66,15 @@ class SelfBlendedFaces(Dataset):
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
 
 
-def one_opencv_thread(_worker: int) -> None:
-    """A loader worker's OpenCV on one thread: the workers already share the cores, and each one's OpenCV
-    starting a thread per core as well only makes them contend. The samples do not depend on it."""
-    cv2.setNumThreads(1)
+def one_opencv_thread_if_forking(workers: int) -> None:
+    """With loader workers, OpenCV runs on one thread from the start, in the main process too. The main process
+    uses OpenCV before the workers fork (the batch-norm sample), and a forked worker inherits its thread pool in
+    whatever state it was: on the lent GPU's OpenCV (pip's opencv-python-headless) every worker then hung at its
+    first sample, and setting one thread inside the worker came too late. The workers already share the cores, so
+    one thread each costs nothing; the samples do not depend on it. Without workers (the card's CPU commands) the
+    main process keeps OpenCV's threads."""
+    if workers > 0:
+        cv2.setNumThreads(1)
 
 
 def predict(model: torch.nn.Module, loader: DataLoader, device: torch.device = torch.device("cpu")) -> tuple[np.ndarray, np.ndarray]:
@@ -172,6 +177,7 @@ def main(argv=None) -> int:
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
+    one_opencv_thread_if_forking(args.workers)
     records, faceless = load_harvest(args.harvest, args.images)
     train = [r for r in records if split_of(r.file.name) == "train"]
     val = [r for r in records if split_of(r.file.name) == "val"][: args.val_limit]
@@ -221,8 +227,7 @@ def main(argv=None) -> int:
         step, epoch = resumed["step"], resumed["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
 
-    val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers,
-                            worker_init_fn=one_opencv_thread)
+    val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
@@ -231,8 +236,7 @@ def main(argv=None) -> int:
     while step < last_step:
         data.epoch = epoch
         generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
-        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True,
-                            worker_init_fn=one_opencv_thread)
+        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
         for pixels, labels in loader:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)

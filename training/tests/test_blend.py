@@ -180,7 +180,7 @@ def test_a_colour_match_share_of_one_trains_on_the_colour_matched_blends():
 
 
 def test_samples_do_not_depend_on_opencvs_thread_count():
-    # sbi.train runs each loader worker's OpenCV on one thread (one_opencv_thread) for speed alone.
+    # sbi.train runs OpenCV on one thread where loader workers fork (one_opencv_thread_if_forking), lest they hang.
     image, recipe = face_like(), Recipe(target_share=0.5, min_resize=0.3, colour_match_share=0.5)
     before = cv2.getNumThreads()
     try:

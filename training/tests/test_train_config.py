@@ -1,10 +1,11 @@
 """A resumed run must continue the same network on the same data stream and device; what the network learns to match."""
 import json
 
+import cv2
 import pytest
 import torch
 
-from sbi.train import check_same_run, targets
+from sbi.train import check_same_run, one_opencv_thread_if_forking, targets
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "distill": None, "distill_weight": None,
@@ -45,3 +46,14 @@ def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
     assert torch.equal(targets(labels, pixels, None, 0.5), labels)
     p = torch.sigmoid(torch.tensor(2.0))
     assert torch.allclose(targets(labels, pixels, teacher, 0.25), torch.stack([0.25 * p, 0.75 + 0.25 * p]))
+
+
+@pytest.mark.parametrize("workers, threads_after", [(2, 1), (0, 4)])
+def test_opencv_is_held_to_one_thread_before_loader_workers_fork(workers, threads_after):
+    before = cv2.getNumThreads()
+    try:
+        cv2.setNumThreads(4)
+        one_opencv_thread_if_forking(workers)
+        assert cv2.getNumThreads() == threads_after
+    finally:
+        cv2.setNumThreads(before)
