@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -57,6 +58,8 @@ def main(argv=None) -> int:
     parser.add_argument("--val-limit", type=int, default=300, help="validation faces the runs check (sbi.train's --val-limit)")
     parser.add_argument("--out", type=Path, required=True, help="an ignored folder in the repository, for the device tool's carry")
     args = parser.parse_args(argv)
+    if shutil.which("jpegtran") is None:
+        raise SystemExit("jpegtran not found: it comes with Debian's libjpeg-turbo-progs")
 
     records, _ = load_harvest(args.harvest, args.images)
     # Validation first, then training in harvest order: the first part alone holds a short run's --limit faces.
