@@ -34,6 +34,13 @@ def split_of(name: str) -> str:
     return "train"
 
 
+def training_faces(records: list[FaceRecord], val_limit: int) -> tuple[list[FaceRecord], list[FaceRecord]]:
+    """The faces sbi.train learns from, and the first `val_limit` validation faces it checks at each checkpoint."""
+    train = [r for r in records if split_of(r.file.name) == "train"]
+    val = [r for r in records if split_of(r.file.name) == "val"][:val_limit]
+    return train, val
+
+
 def prominence(face: dict) -> float:
     """Same ordering as selectFaces in src/faces/select.ts."""
     return face["width"] * face["height"] * face["score"]

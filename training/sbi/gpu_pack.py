@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .data import load_harvest, split_of
+from .data import load_harvest, training_faces
 
 
 def split_point(sizes: list[int], ahead: int) -> int:
@@ -63,7 +63,8 @@ def main(argv=None) -> int:
 
     records, _ = load_harvest(args.harvest, args.images)
     # Validation first, then training in harvest order: the first part alone holds a short run's --limit faces.
-    chosen = [r for r in records if split_of(r.file.name) == "val"][: args.val_limit] + [r for r in records if split_of(r.file.name) == "train"]
+    train, val = training_faces(records, args.val_limit)
+    chosen = val + train
     staging = args.out / "photos"
     staging.mkdir(parents=True, exist_ok=True)
     photos = [recoded(record.file, staging) for record in chosen]

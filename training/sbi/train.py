@@ -24,7 +24,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from .blend import MAX_BLUR, MIN_RESIZE
-from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, split_of
+from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
@@ -179,8 +179,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     one_opencv_thread_if_forking(args.workers)
     records, faceless = load_harvest(args.harvest, args.images)
-    train = [r for r in records if split_of(r.file.name) == "train"]
-    val = [r for r in records if split_of(r.file.name) == "val"][: args.val_limit]
+    train, val = training_faces(records, args.val_limit)
     if args.limit:
         train = train[: args.limit]
     if args.mesh_masks:

@@ -5,6 +5,7 @@ import cv2
 import pytest
 import torch
 
+from sbi.data import FaceRecord, split_of, training_faces
 from sbi.train import check_same_run, one_opencv_thread_if_forking, targets
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
@@ -57,3 +58,10 @@ def test_opencv_is_held_to_one_thread_before_loader_workers_fork(workers, thread
         assert cv2.getNumThreads() == threads_after
     finally:
         cv2.setNumThreads(before)
+
+
+def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
+    records = [FaceRecord(tmp_path / f"face{i}.jpg", {}, None) for i in range(400)]
+    train, val = training_faces(records, 5)
+    assert {split_of(r.file.name) for r in train} == {"train"} and {split_of(r.file.name) for r in val} == {"val"}
+    assert len(val) == 5 and val == [r for r in records if split_of(r.file.name) == "val"][:5]
