@@ -61,7 +61,7 @@ def test_the_face_mesh_lands_on_the_detectors_keypoints(harvest):
     assert np.median(distances) < 0.05 and np.percentile(distances, 90) < 0.10
 
 
-def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
+def test_train_resume_continue_average_export_and_onnx_agreement(harvest, tmp_path):
     python = sys.executable
     training = REPO / "training"
     run_dir = tmp_path / "run"
@@ -84,7 +84,15 @@ def test_train_resume_continue_export_and_onnx_agreement(harvest, tmp_path):
         "--limit", "64", "--val-limit", "8", "--workers", "0", "--init", run_dir / "model.pt", cwd=training)
     assert (continued / "model.pt").exists()
 
-    export_and_check(run_dir, harvest, tmp_path)
+    # The two runs share a start and average into one network of the same shape, which exports like any run.
+    soup = tmp_path / "soup"
+    run(python, "-m", "sbi.soup", "--runs", run_dir, continued, "--harvest", harvest, "--images", UTK, "--out", soup,
+        "--samples", "16", cwd=training)
+    weights = [torch.load(folder / "model.pt") for folder in (run_dir, continued, soup)]
+    output_layer = "backbone.classifier.3.weight"
+    assert torch.allclose(weights[2][output_layer], (weights[0][output_layer] + weights[1][output_layer]) / 2)
+    assert json.loads((soup / "run.json").read_text())["soup_of"] == [str(run_dir), str(continued)]
+    export_and_check(soup, harvest, tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg (Debian's package) is not installed: the narrow stage's video-frame damage cannot run")
