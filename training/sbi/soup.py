@@ -25,7 +25,7 @@ from torch.utils.data import DataLoader
 
 from .data import Recipe, load_harvest, training_faces
 from .model import build_net
-from .train import SelfBlendedFaces
+from .train import SelfBlendedFaces, one_opencv_thread_if_forking
 
 #: run.json keys that runs must share to be averaged: the network's shape and what taught it.
 SHARED_KEYS = ("arch", "distill")
@@ -86,12 +86,15 @@ def main(argv=None) -> int:
 
     records, _ = load_harvest(args.harvest, args.images)
     train, _ = training_faces(records, 0)
-    # Samples of each run's recipe in turn, spread over the training faces, so that the statistics are those of what the runs saw.
+    # Samples of each run's recipe in turn, spread over the training faces, so that the statistics are those of what
+    # the runs saw; video coding, which sbi.train applies to whole batches, is left out (a quarter of the samples at most).
     picks = np.random.default_rng(args.seed).choice(2 * len(train), size=args.samples, replace=False)
     datasets = [SelfBlendedFaces(train, args.seed, recipe=recipe_of(config)) for config in configs]
     samples = torch.utils.data.ConcatDataset([torch.utils.data.Subset(data, part.tolist())
                                               for data, part in zip(datasets, np.array_split(picks, len(datasets)))])
-    loader = DataLoader(samples, batch_size=64, num_workers=2)
+    workers = 2
+    one_opencv_thread_if_forking(workers)
+    loader = DataLoader(samples, batch_size=64, num_workers=workers)
     refresh_batch_norms(model, (pixels for pixels, _ in loader))
 
     args.out.mkdir(parents=True, exist_ok=True)
