@@ -43,6 +43,7 @@ def refresh_batch_norms(model: torch.nn.Module, batches) -> None:
     """Sets every batch norm's running mean and variance to their plain average over `batches` (pixels as the
     model takes them), leaving the weights and everything else as they were; the model ends in eval mode."""
     norms = [module for module in model.modules() if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)]
+    momenta = [norm.momentum for norm in norms]
     for norm in norms:
         norm.reset_running_stats()
         norm.momentum = None  # a cumulative average over all batches, not an exponential one
@@ -52,8 +53,8 @@ def refresh_batch_norms(model: torch.nn.Module, batches) -> None:
     with torch.no_grad():
         for pixels in batches:
             model(pixels)
-    for norm in norms:
-        norm.momentum = 0.1  # PyTorch's default, which the runs trained with
+    for norm, momentum in zip(norms, momenta):
+        norm.momentum = momentum
     model.eval()
 
 
