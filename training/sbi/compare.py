@@ -17,26 +17,37 @@ import numpy as np
 
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
-from .onnx_scores import score_crops
+from .onnx_scores import score_crops, score_crops_mirror_averaged
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dfdc-harvest", type=Path, required=True, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
     parser.add_argument("--dfdc", type=Path, required=True, help="dfdc-dev folder with real/ and fake/")
+    parser.add_argument("--mirror", action="store_true",
+                        help="also score each model as the mean over each crop and its mirror image, against itself plain")
     parser.add_argument("models", type=Path, nargs="+", help="ONNX files; each is compared with the first")
     args = parser.parse_args(argv)
     real, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "real")
     fake, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "fake")
     crops, labels = real + fake, np.array([0] * len(real) + [1] * len(fake))
-    scores = [score_crops(model, np.stack(crops)) for model in args.models]
+    crops = np.stack(crops)
+    scores = [score_crops(model, crops) for model in args.models]
     print(f"dfdc-dev, {len(labels)} images with a face found")
     print(f"{args.models[0]}: AUC {roc_auc(labels, scores[0]):.4f}")
     for model, model_scores in zip(args.models[1:], scores[1:]):
-        difference, low, high = paired_auc_difference(labels, scores[0], model_scores)
-        print(f"{model}: AUC {roc_auc(labels, model_scores):.4f}, {difference:+.4f} against the first "
-              f"(95% paired bootstrap {low:+.4f} to {high:+.4f})")
+        print(f"{model}: {against(labels, scores[0], model_scores, 'the first')}")
+    if args.mirror:
+        for model, plain in zip(args.models, scores):
+            mirrored = score_crops_mirror_averaged(model, crops)
+            print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
     return 0
+
+
+def against(labels: np.ndarray, reference: np.ndarray, candidate: np.ndarray, reference_name: str) -> str:
+    difference, low, high = paired_auc_difference(labels, reference, candidate)
+    return (f"AUC {roc_auc(labels, candidate):.4f}, {difference:+.4f} against {reference_name} "
+            f"(95% paired bootstrap {low:+.4f} to {high:+.4f})")
 
 
 if __name__ == "__main__":
