@@ -12,6 +12,13 @@ the int8 file that ships (its scores sit a little off the fp32 network's); b
 is the lowest any cap asks for. A real face called fake is the costlier error
 for the people checked, and balanced errors flag too many of them. The final
 a and b are built into the exported graph.
+
+`--mirror` ships the network scoring each face as the mean of its logits for
+the face and for its mirror image (model.MirrorAveraged), calibrated as one.
+`--shipped FILE` takes the network from an exported file instead of a run
+(its weights read back, see onnx_weights; its manifest beside it names the
+architecture), to calibrate it anew or add the mirror to a model whose run
+is gone; its int8 weights quantize back to themselves.
 """
 from __future__ import annotations
 
@@ -33,8 +40,9 @@ from torch.utils.data import DataLoader
 from .crop import CLASSIFIER_INPUT_SIZE
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import crop, load_harvest, read_rgb, split_of
-from .model import ARCHITECTURES, CalibratedNet, build_net
+from .model import ARCHITECTURES, CalibratedNet, MirrorAveraged, build_net
 from .onnx_scores import score_crops
+from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
 from .train import SelfBlendedFaces, predict
 
@@ -127,9 +135,26 @@ def export_onnx(model: torch.nn.Module, path: Path) -> onnx.ModelProto:
     return graph
 
 
+def run_network(run: Path) -> tuple[torch.nn.Module, str]:
+    """A training run's network and the description of its architecture."""
+    arch = json.loads((run / "run.json").read_text())["arch"]
+    net = build_net(arch)
+    weights = run / "model.pt"
+    net.load_state_dict(torch.load(weights) if weights.exists() else torch.load(run / "checkpoint.pt")["model"])
+    return net, ARCHITECTURES[arch]
+
+
+def shipped_network(path: Path) -> tuple[torch.nn.Module, str]:
+    """An exported file's network, batch norms folded, and its manifest's description of it."""
+    return faceres_net_from_onnx(path), json.loads(path.with_suffix(".json").read_text())["architecture"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, required=True, help="training run folder with model.pt (or checkpoint.pt)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--run", type=Path, help="training run folder with model.pt (or checkpoint.pt)")
+    source.add_argument("--shipped", type=Path, help="an exported deepfake.onnx, with its deepfake.json beside it")
+    parser.add_argument("--mirror", action="store_true", help="score each face as the mean over it and its mirror image")
     parser.add_argument("--harvest", type=Path, required=True)
     parser.add_argument("--images", type=Path, required=True)
     parser.add_argument("--models", type=Path, required=True, help="where deepfake.onnx and deepfake.json go")
@@ -140,13 +165,13 @@ def main(argv=None) -> int:
                         help="at most SHARE of the validation reals under CONDITION may score >= 0.5 (lowers the fitted bias "
                         f"where needed); conditions: {', '.join(REAL_PHOTO_CONDITIONS)}; repeatable; default: Platt's balanced fit alone")
     args = parser.parse_args(argv)
+    if args.shipped and not args.fp32:
+        parser.error("--shipped needs --fp32: there is no run folder to put the fp32 file in")
     torch.set_num_threads(2)
 
-    arch = json.loads((args.run / "run.json").read_text())["arch"]
-    net = build_net(arch)
-    weights = args.run / "model.pt"
-    state = torch.load(weights) if weights.exists() else torch.load(args.run / "checkpoint.pt")["model"]
-    net.load_state_dict(state)
+    net, architecture = shipped_network(args.shipped) if args.shipped else run_network(args.run)
+    if args.mirror:
+        net = MirrorAveraged(net)
     net.eval()
 
     records, _ = load_harvest(args.harvest, args.images)
@@ -189,7 +214,9 @@ def main(argv=None) -> int:
         "file": "deepfake.onnx",
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
-        "architecture": ARCHITECTURES[arch],
+        "architecture": architecture,
+        # The logit calibrated is the mean over these views of each face.
+        "views": ["face", "mirror image"] if args.mirror else ["face"],
         "input": {"name": "pixels", "shape": ["faces", 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE], "values": "RGB, 0..255, float32"},
         "output": {"name": "deepfake", "shape": ["faces", 1], "values": "calibrated probability that the face was swapped or modified"},
         "threshold": 0.5,

@@ -2,12 +2,14 @@
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import onnx
 import torch
 
 from sbi.export import export_onnx
 from sbi.faceres import SamePad
-from sbi.model import CalibratedNet
+from sbi.model import CalibratedNet, MirrorAveraged
+from sbi.onnx_scores import score_crops
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,3 +44,21 @@ def test_same_padding_folds_into_the_convolution(tmp_path):
     as_torch_writes_it = tmp_path / "as-torch-writes-it.onnx"
     onnx.save(graph, str(as_torch_writes_it))
     assert pads_left_by_onnxruntime(as_torch_writes_it, tmp_path) == 1
+
+
+def test_mirror_averaged_graph_scores_the_mean_logit_of_both_views_for_any_batch(tmp_path):
+    torch.manual_seed(0)
+    # Not mirror-symmetric: a random convolution whose left and right halves the head weighs apart.
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 4, stride=4), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d((1, 2)),
+                              torch.nn.Flatten(), torch.nn.Linear(8, 1)).eval()
+    exported = tmp_path / "mirrored.onnx"
+    # Its logits sit near -10: the calibration brings them to where a sigmoid still tells them apart.
+    export_onnx(CalibratedNet(MirrorAveraged(net), 0.1, 1.0).eval(), exported)
+    crops = np.random.default_rng(0).integers(0, 256, (3, 160, 160, 3), dtype=np.uint8)
+    pixels = torch.from_numpy(crops).permute(0, 3, 1, 2).float()
+    with torch.no_grad():
+        face, mirror = net(pixels).squeeze(1), net(pixels.flip(3)).squeeze(1)
+    assert (face - mirror).abs().min() > 0.1, "the views must score differently for the test to tell them apart"
+    expected = torch.sigmoid((face + mirror) / 2 * 0.1 + 1.0).numpy()
+    np.testing.assert_allclose(score_crops(exported, crops), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(score_crops(exported, crops[:1]), expected[:1], rtol=1e-4, atol=1e-5)

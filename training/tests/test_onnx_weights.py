@@ -1,10 +1,12 @@
 """A shipped classifier's ONNX file gives back the network it was exported from."""
+import numpy as np
 import onnx
 import pytest
 import torch
+from onnx import numpy_helper
 
 from sbi.export import export_onnx
-from sbi.model import CalibratedNet, build_net
+from sbi.model import CalibratedNet, MirrorAveraged, build_net
 from sbi.onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
 from sbi.quantize import quantize_weights
 
@@ -50,3 +52,28 @@ def test_refuses_a_file_of_another_architecture(tmp_path):
     export_onnx(build_net("mobilenetv3").eval(), tmp_path / "other.onnx")
     with pytest.raises(ValueError, match="not a FaceRes classifier"):
         faceres_state_from_onnx(tmp_path / "other.onnx")
+
+
+def test_mirror_averaged_file_gives_back_the_same_network(exported, tmp_path):
+    net, pixels, _ = exported
+    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), tmp_path / "mirrored.onnx")
+    with torch.no_grad():
+        assert torch.allclose(logits_from(tmp_path / "mirrored.onnx")(pixels), net(pixels), rtol=1e-3, atol=1e-3)
+
+
+def test_int8_weights_read_back_quantize_to_themselves(exported, tmp_path):
+    """So that re-exporting a shipped file (sbi.export --shipped) keeps its weights bit for bit."""
+    _, _, folder = exported
+    export_onnx(CalibratedNet(logits_from(folder / "int8.onnx"), 1.3, -0.2), tmp_path / "again.onnx")
+    again = int8_weights(quantize_weights(onnx.load(str(tmp_path / "again.onnx"))))
+    original = int8_weights(onnx.load(str(folder / "int8.onnx")))
+    assert len(again) == len(original) > 0
+    for mine, theirs in zip(again, original):
+        assert np.array_equal(mine, theirs)
+
+
+def int8_weights(model):
+    """The int8 weights of the convolutions and the head, in the order the graph runs them."""
+    arrays = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
+    quantized = {node.output[0]: arrays[node.input[0]] for node in model.graph.node if node.op_type == "DequantizeLinear"}
+    return [quantized[node.input[1]] for node in model.graph.node if node.op_type in ("Conv", "Gemm") and node.input[1] in quantized]

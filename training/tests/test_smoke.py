@@ -138,6 +138,17 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
         flagged = int((score_crops(tmp_path / "models" / "deepfake.onnx", crops) >= 0.5).sum())
         assert flagged <= int(share * len(val)), f"{name}: {flagged} of {len(val)} validation reals flagged"
 
+    # Its file, exported again with mirror averaging, calibrated anew under the same caps (sbi.export --shipped --mirror).
+    mirrored = tmp_path / "mirrored"
+    run(sys.executable, "-m", "sbi.export", "--shipped", tmp_path / "models" / "deepfake.onnx", "--mirror", "--harvest", harvest,
+        "--images", UTK, "--models", mirrored, "--fp32", mirrored / "deepfake-fp32.onnx", "--val-limit", "16",
+        *(f"--cap={name}={share}" for name, share in caps.items()), cwd=REPO / "training")
+    mirrored_manifest = json.loads((mirrored / "deepfake.json").read_text())
+    assert mirrored_manifest["views"] == ["face", "mirror image"] and manifest["views"] == ["face"]
+    assert mirrored_manifest["architecture"] == manifest["architecture"]
+    # Both views go through the network as one batch: its 27 convolutions (stem, 13 blocks of two) stay single.
+    assert sum(node.op_type == "Conv" for node in onnx.load(str(mirrored / "deepfake.onnx")).graph.node) == 27
+
 
 def export_and_check(run_dir, harvest, tmp_path, *export_options):
     """Exports a run, then checks the int8 model's format and that onnxruntime-node scores it like the fp32 one."""
