@@ -17,7 +17,7 @@ import numpy as np
 
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
-from .onnx_scores import score_crops, score_crops_mirror_averaged
+from .onnx_scores import score_crops, score_mirror_images
 
 
 def main(argv=None) -> int:
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
         print(f"{model}: {against(labels, scores[0], model_scores, 'the first')}")
     if args.mirror:
         for model, plain in zip(args.models, scores):
-            mirrored = score_crops_mirror_averaged(model, crops)
+            mirrored = (plain + score_mirror_images(model, crops)) / 2
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
     return 0
 

@@ -28,7 +28,7 @@ def score_crops(model: Path, crops: np.ndarray) -> np.ndarray:
         return np.fromfile(scores_path, dtype=np.float32)
 
 
-def score_crops_mirror_averaged(model: Path, crops: np.ndarray) -> np.ndarray:
-    """The mean of the model's outputs for each of `crops` and for its left-right mirror image: a two-view
-    ensemble that costs a second pass per face (training flips faces, so both views are ones it was taught)."""
-    return (score_crops(model, crops) + score_crops(model, crops[:, :, ::-1])) / 2
+def score_mirror_images(model: Path, crops: np.ndarray) -> np.ndarray:
+    """The model's output for the left-right mirror image of each of `crops`: the second view of mirror averaging
+    (training flips faces, so it is a view the network was taught to score like the first)."""
+    return score_crops(model, crops[:, :, ::-1])
