@@ -20,7 +20,7 @@ import torch
 from onnx import numpy_helper
 
 from .faceres import ALL_BLOCKS, FEATURES, LITE_BLOCKS
-from .model import FaceResDeepfakeNet
+from .model import FaceResDeepfakeNet, MirrorAveraged
 
 
 def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
@@ -58,7 +58,10 @@ def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     Without its calibration: it gives logits.
     """
     graph = onnx.load(str(path)).graph
-    values = _constants(graph)
+    return _faceres_net(graph, _constants(graph), path)
+
+
+def _faceres_net(graph: onnx.GraphProto, values: dict[str, np.ndarray], path: Path) -> FaceResDeepfakeNet:
     convs = [node for node in graph.node if node.op_type == "Conv"]
     gemms = [node for node in graph.node if node.op_type == "Gemm"]
     # A stem and two convolutions per block tell the layout apart.
@@ -83,6 +86,27 @@ def faceres_net_from_onnx(path: Path) -> FaceResDeepfakeNet:
     state["head.1.bias"] = values[head.input[2]]
     net.load_state_dict({name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()})
     return net
+
+
+def _mirrors_faces(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> bool:
+    """Whether the graph also scores each face's mirror image: a Slice of its input itself that steps backwards
+    along the width axis (how model.MirrorAveraged exports)."""
+    inputs = {value.name for value in graph.input}
+    for node in graph.node:
+        if node.op_type == "Slice" and node.input[0] in inputs and len(node.input) == 5:
+            axes, steps = values.get(node.input[3]), values.get(node.input[4])
+            if axes is not None and steps is not None and any(a in (3, -1) and s < 0 for a, s in zip(axes, steps)):
+                return True
+    return False
+
+
+def logits_net_from_onnx(path: Path) -> torch.nn.Module:
+    """The logit the file at `path` calibrates: its network, averaged over each face and its mirror image where the
+    file does that. A --distill teacher must be this, not the network alone, or a mirrored file would teach one view."""
+    graph = onnx.load(str(path)).graph
+    values = _constants(graph)
+    net = _faceres_net(graph, values, path)
+    return MirrorAveraged(net) if _mirrors_faces(graph, values) else net
 
 
 def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:

@@ -30,7 +30,7 @@ from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
-from .onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
+from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
 from .video import video_damage
 
 
@@ -163,7 +163,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-blur", type=float, default=MAX_BLUR, help="strongest whole-photo Gaussian blur (sigma) among the damage "
                         "applied alike to real and fake samples; validation keeps the default")
     parser.add_argument("--distill", type=Path, help="a shipped FaceRes classifier (deepfake.onnx) whose scores the network also "
-                        "learns to match, on the same samples: a smaller network keeps more of a larger one's ranking that way")
+                        "learns to match, on the same samples: a smaller network keeps more of a larger one's ranking that way; a file that "
+                        "averages each face with its mirror image (sbi.export --mirror) teaches that average")
     parser.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that is against the --distill teacher")
     parser.add_argument("--warp-share", type=float, default=0.0, help="how often a pseudo-fake's eyes and mouth are "
                         "reshaped a little (scaled and moved on their own), as another person's features would be; validation keeps 0")
@@ -228,7 +229,7 @@ def main(argv=None) -> int:
 
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    teacher = faceres_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
+    teacher = logits_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
     last_step = min(args.steps, args.stop_after or args.steps)

@@ -1,33 +1,15 @@
 """A narrow network picked out of a full one keeps the channels that carry something, and computes what they did."""
 import torch
-import torch.nn.functional as F
+from conftest import lively_net
 
-from sbi.faceres import faceres_input
 from sbi.model import build_net
 from sbi.narrow import channel_usage, pick_channels
-
-
-@torch.no_grad()
-def lively_net(seed: int):
-    """A random full-width faceres-bn network whose batch norms standardise each layer, so that most ReLU6
-    units vary with the input (random weights alone die out within a few layers)."""
-    torch.manual_seed(seed)
-    net = build_net("faceres-bn").eval()
-    x = faceres_input(torch.rand(16, 3, 160, 160) * 255)
-    for conv, norm in zip(net.backbone.convolutions(), net.backbone.norms):
-        y = conv(x)
-        norm.running_mean.copy_(y.mean(dim=(0, 2, 3)))
-        norm.running_var.copy_(y.var(dim=(0, 2, 3)))
-        norm.weight.uniform_(0.5, 1.5)
-        norm.bias.uniform_(0.0, 1.0)
-        x = F.relu6(norm(y))
-    return net
 
 
 def full_net_reading_only(keep_share: float, seed: int = 0):
     """A full-width faceres-bn network whose layers read only a random `keep_share` of each slot's channels
     (the readers' weights on the others are zero), and those channel indices per slot."""
-    net = lively_net(seed)
+    net = lively_net("faceres-bn", seed)
     readers = [pointwise.weight for pointwise in net.backbone.pointwise] + [net.head[-1].weight]
     kept = []
     with torch.no_grad():
@@ -70,7 +52,7 @@ def test_narrow_network_is_the_advertised_share_of_channels():
 
 def test_picking_from_a_network_that_uses_every_channel_changes_its_output():
     """The check above is not vacuous: dropping channels that are read does change the logits."""
-    net = lively_net(1)
+    net = lively_net("faceres-bn", 1)
     narrow = build_net("faceres-bn-narrow").eval()
     pixels = torch.rand(8, 3, 160, 160) * 255
     narrow.load_state_dict(pick_channels(net, narrow, pixels))

@@ -3,26 +3,20 @@ import numpy as np
 import onnx
 import pytest
 import torch
+from conftest import lively_net
 from onnx import numpy_helper
 
 from sbi.export import export_onnx
 from sbi.model import CalibratedNet, MirrorAveraged, build_net
-from sbi.onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx
+from sbi.onnx_weights import faceres_net_from_onnx, faceres_state_from_onnx, logits_net_from_onnx
 from sbi.quantize import quantize_weights
 
 
 @pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite", "faceres-bn-narrow", "faceres-bn-narrow-128"])
 def exported(request, tmp_path_factory):
     """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8)."""
-    torch.manual_seed(0)
-    net = build_net(request.param)
+    net = lively_net(request.param)
     pixels = torch.rand(4, 3, 160, 160) * 255
-    net.init_batch_norm_as_identity(pixels)
-    with torch.no_grad():
-        for norm in net.backbone.norms:
-            norm.weight.mul_(torch.empty_like(norm.weight).uniform_(0.5, 1.5))
-            norm.bias.add_(torch.randn_like(norm.bias) * 0.1)
-    net.eval()
     folder = tmp_path_factory.mktemp("export")
     export_onnx(CalibratedNet(net, 1.3, -0.2), folder / "fp32.onnx")
     onnx.save(quantize_weights(onnx.load(str(folder / "fp32.onnx"))), str(folder / "int8.onnx"))
@@ -59,6 +53,17 @@ def test_mirror_averaged_file_gives_back_the_same_network(exported, tmp_path):
     export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), tmp_path / "mirrored.onnx")
     with torch.no_grad():
         assert torch.allclose(logits_from(tmp_path / "mirrored.onnx")(pixels), net(pixels), rtol=1e-3, atol=1e-3)
+
+
+def test_a_mirrored_file_teaches_the_mean_over_both_views(exported, tmp_path):
+    """--distill reads its teacher this way: a mirrored file must not teach its network's single view."""
+    net, pixels, folder = exported
+    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), tmp_path / "mirrored.onnx")
+    with torch.no_grad():
+        one_view, both_views = net(pixels), MirrorAveraged(net)(pixels)
+        assert not torch.allclose(one_view, both_views, atol=1e-3), "random faces are not mirror-symmetric"
+        assert torch.allclose(logits_net_from_onnx(tmp_path / "mirrored.onnx").eval()(pixels), both_views, rtol=1e-3, atol=1e-3)
+        assert torch.allclose(logits_net_from_onnx(folder / "fp32.onnx").eval()(pixels), one_view, rtol=1e-3, atol=1e-3)
 
 
 def test_int8_weights_read_back_quantize_to_themselves(exported, tmp_path):
