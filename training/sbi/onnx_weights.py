@@ -8,7 +8,9 @@ the state dict of the folded `faceres` network (all blocks or the lite
 layout's, at full width or narrowed, looking at the crop as it is or resized),
 which `--init` loads into a faceres run or, with fresh batch norms, a
 faceres-bn, -lite or -narrow run. The calibration (sigmoid scale and bias) is
-not part of it: export fits it anew.
+not part of it: export fits it anew. A --distill teacher is read with the rest
+of what the file computes before calibrating (the mirror image's view, where
+the file has one).
 """
 from __future__ import annotations
 
