@@ -14,12 +14,14 @@ from sbi.quantize import quantize_weights
 
 @pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite", "faceres-bn-narrow", "faceres-bn-narrow-128"])
 def exported(request, tmp_path_factory):
-    """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8)."""
+    """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8), and
+    mirror-averaged as sbi.export --mirror writes it."""
     net = lively_net(request.param)
     pixels = torch.rand(4, 3, 160, 160) * 255
     folder = tmp_path_factory.mktemp("export")
     export_onnx(CalibratedNet(net, 1.3, -0.2), folder / "fp32.onnx")
     onnx.save(quantize_weights(onnx.load(str(folder / "fp32.onnx"))), str(folder / "int8.onnx"))
+    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), folder / "mirrored.onnx")
     return net, pixels, folder
 
 
@@ -48,21 +50,19 @@ def test_refuses_a_file_of_another_architecture(tmp_path):
         faceres_state_from_onnx(tmp_path / "other.onnx")
 
 
-def test_mirror_averaged_file_gives_back_the_same_network(exported, tmp_path):
-    net, pixels, _ = exported
-    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), tmp_path / "mirrored.onnx")
+def test_mirror_averaged_file_gives_back_the_same_network(exported):
+    net, pixels, folder = exported
     with torch.no_grad():
-        assert torch.allclose(logits_from(tmp_path / "mirrored.onnx")(pixels), net(pixels), rtol=1e-3, atol=1e-3)
+        assert torch.allclose(logits_from(folder / "mirrored.onnx")(pixels), net(pixels), rtol=1e-3, atol=1e-3)
 
 
-def test_a_mirrored_file_teaches_the_mean_over_both_views(exported, tmp_path):
+def test_a_mirrored_file_teaches_the_mean_over_both_views(exported):
     """--distill reads its teacher this way: a mirrored file must not teach its network's single view."""
     net, pixels, folder = exported
-    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), tmp_path / "mirrored.onnx")
     with torch.no_grad():
         one_view, both_views = net(pixels), MirrorAveraged(net)(pixels)
         assert not torch.allclose(one_view, both_views, atol=1e-3), "random faces are not mirror-symmetric"
-        assert torch.allclose(logits_net_from_onnx(tmp_path / "mirrored.onnx").eval()(pixels), both_views, rtol=1e-3, atol=1e-3)
+        assert torch.allclose(logits_net_from_onnx(folder / "mirrored.onnx").eval()(pixels), both_views, rtol=1e-3, atol=1e-3)
         assert torch.allclose(logits_net_from_onnx(folder / "fp32.onnx").eval()(pixels), one_view, rtol=1e-3, atol=1e-3)
 
 
