@@ -40,6 +40,7 @@ from torch.utils.data import DataLoader
 from .crop import CLASSIFIER_INPUT_SIZE
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import crop, load_harvest, read_rgb, split_of
+from .faceres import with_plain_convolutions
 from .model import ARCHITECTURES, CalibratedNet, MirrorAveraged, build_net
 from .onnx_scores import score_crops
 from .onnx_weights import faceres_net_from_onnx
@@ -121,7 +122,7 @@ def drop_omitted_inputs(model: onnx.ModelProto) -> None:
 
 def export_onnx(model: torch.nn.Module, path: Path) -> onnx.ModelProto:
     """Writes `model` to `path` as ONNX and returns the graph written."""
-    model.eval()
+    model = with_plain_convolutions(model).eval()
     example = torch.zeros(1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE)
     exported = io.BytesIO()
     torch.onnx.export(

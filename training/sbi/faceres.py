@@ -12,6 +12,7 @@ classifier: face-identity features are what a face swap disturbs.
 """
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -77,10 +78,41 @@ def scaled_channels(channels: int, width: float) -> int:
     return max(8, int(round(channels * width / 8)) * 8)
 
 
-def conv3x3(channels_in: int, channels_out: int, stride: int, groups: int = 1) -> nn.Sequential:
+class MirrorSymmetricConv2d(nn.Conv2d):
+    """A convolution whose every kernel is its own left-right mirror image: what runs is the mean of the weight and
+    its mirror, so the weight may start from any network's."""
+
+    def symmetric_weight(self) -> torch.Tensor:
+        return (self.weight + self.weight.flip(3)) / 2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._conv_forward(x, self.symmetric_weight(), self.bias)
+
+
+@torch.no_grad()
+def with_plain_convolutions(module: nn.Module) -> nn.Module:
+    """A copy of `module` with each mirror-symmetric convolution replaced by the plain one it computes: what export
+    writes, so that torch folds a batch norm into it as into any other and the file holds its kernels as constants."""
+    module = copy.deepcopy(module)
+    for parent in list(module.modules()):
+        for name, child in parent.named_children():
+            if isinstance(child, MirrorSymmetricConv2d):
+                plain = nn.Conv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride, child.padding,
+                                  groups=child.groups)
+                plain.weight.copy_(child.symmetric_weight())
+                plain.bias.copy_(child.bias)
+                setattr(parent, name, plain)
+    return module
+
+
+def conv3x3(channels_in: int, channels_out: int, stride: int, groups: int = 1, symmetric: bool = False) -> nn.Sequential:
+    """`symmetric`: mirror-symmetric kernels, and one pixel of padding on every side at stride 2 as well (on an odd
+    side the pixels a stride-2 layer samples are then their own mirror image). The padding stays a module of its
+    own at stride 2 either way, so both kinds of network share one state dict's names."""
+    conv = MirrorSymmetricConv2d if symmetric else nn.Conv2d
     if stride == 1:
-        return nn.Sequential(nn.Conv2d(channels_in, channels_out, 3, 1, 1, groups=groups))
-    return nn.Sequential(SamePad(), nn.Conv2d(channels_in, channels_out, 3, stride, 0, groups=groups))
+        return nn.Sequential(conv(channels_in, channels_out, 3, 1, 1, groups=groups))
+    return nn.Sequential(nn.ZeroPad2d(1) if symmetric else SamePad(), conv(channels_in, channels_out, 3, stride, 0, groups=groups))
 
 
 class FaceResBackbone(nn.Module):
@@ -92,17 +124,18 @@ class FaceResBackbone(nn.Module):
     network's features (all zero within 400 steps at 2.5e-4).
     """
 
-    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0, symmetric: bool = False):
         super().__init__()
         self.kept = kept
+        self.symmetric = symmetric
         channels = scaled_channels(32, width)
-        self.stem = conv3x3(3, channels, 2)
+        self.stem = conv3x3(3, channels, 2, symmetric=symmetric)
         self.depthwise = nn.ModuleList()
         self.pointwise = nn.ModuleList()
         widths = [channels]
         for out, stride in (BLOCKS[index] for index in kept):
             out = scaled_channels(out, width)
-            self.depthwise.append(conv3x3(channels, channels, stride, groups=channels))
+            self.depthwise.append(conv3x3(channels, channels, stride, groups=channels, symmetric=symmetric))
             self.pointwise.append(nn.Conv2d(channels, out, 1))
             widths += [channels, out]
             channels = out

@@ -13,6 +13,9 @@ from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, fac
 
 #: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
 NARROW_SIDES = (128, 112)
+#: The mirror-symmetric network's side: each of its five stride-2 layers samples a grid that is its own mirror
+#: image only on an odd side, 129 -> 65 -> 33 -> 17 -> 9 (-> 5); the nearest such side to 128.
+SYMMETRIC_SIDE = 129
 
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
@@ -25,16 +28,22 @@ ARCHITECTURES = {
     **{f"faceres-bn-narrow-{side}": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
        f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {side} px, 1 output"
        for side in NARROW_SIDES},
+    f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric":
+        "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+        f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {SYMMETRIC_SIDE} px, every "
+        "3x3 kernel its own mirror image and evenly padded: a face and its mirror image score the same, 1 output",
 }
 
 
 class Layout(NamedTuple):
     """Which of FaceRes' blocks a FaceRes architecture keeps, whether it has batch norms, its width multiplier,
-    and the side it resizes the crop to first (None: the crop's own): a network's cost goes with its input's area."""
+    the side it resizes the crop to first (None: the crop's own): a network's cost goes with its input's area;
+    and whether it is mirror-symmetric by construction (FaceResBackbone)."""
     kept: tuple[int, ...]
     batch_norm: bool
     width: float = 1.0
     sees: int | None = None
+    symmetric: bool = False
 
 
 FACERES_LAYOUTS = {
@@ -43,6 +52,7 @@ FACERES_LAYOUTS = {
     "faceres-bn-lite": Layout(LITE_BLOCKS, True),
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
     **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in NARROW_SIDES},
+    f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": Layout(ALL_BLOCKS, True, NARROW_WIDTH, SYMMETRIC_SIDE, symmetric=True),
 }
 
 
@@ -60,9 +70,10 @@ class DeepfakeNet(nn.Module):
 class FaceResDeepfakeNet(nn.Module):
     """FaceRes' MobileNet v1 with a new one-logit head. Same input and output as DeepfakeNet."""
 
-    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0, sees: int | None = None):
+    def __init__(self, batch_norm: bool = False, kept: tuple[int, ...] = ALL_BLOCKS, width: float = 1.0, sees: int | None = None,
+                 symmetric: bool = False):
         super().__init__()
-        self.backbone = FaceResBackbone(batch_norm, kept, width)
+        self.backbone = FaceResBackbone(batch_norm, kept, width, symmetric)
         self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
         self.sees = sees
 
@@ -87,7 +98,7 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
         return DeepfakeNet()
     if architecture in FACERES_LAYOUTS:
         layout = FACERES_LAYOUTS[architecture]
-        net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width, layout.sees)
+        net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width, layout.sees, layout.symmetric)
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

@@ -5,7 +5,7 @@ have only the committed `models/deepfake.onnx` to start from. The export
 folded the batch norms into the convolutions and the int8 file keeps each
 weight as int8 with a per-channel scale; this dequantizes them and returns
 the state dict of the folded `faceres` network (all blocks or the lite
-layout's, at full width or narrowed, looking at the crop as it is or resized),
+layout's, at full width or narrowed, looking at the crop as it is or resized, mirror-symmetric or not),
 which `--init` loads into a faceres run or, with fresh batch norms, a
 faceres-bn, -lite or -narrow run. The calibration (sigmoid scale and bias) is
 not part of it: export fits it anew. A --distill teacher is read with the rest
@@ -76,7 +76,8 @@ def _faceres_net(graph: onnx.GraphProto, values: dict[str, np.ndarray], path: Pa
     weight = values[head.input[1]]
     weight = weight if transposed else weight.T
     # The head reads the last block's channels: their count over FaceRes' 1024 is the width multiplier.
-    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES, sees=_resized_side(graph, values))
+    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES, sees=_resized_side(graph, values),
+                             symmetric=_kernels_symmetric(convs, values))
     # The graph meets the convolutions in the order the backbone lists them.
     layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]
     names = {module: name for name, module in net.named_modules()}
@@ -88,6 +89,13 @@ def _faceres_net(graph: onnx.GraphProto, values: dict[str, np.ndarray], path: Pa
     state["head.1.bias"] = values[head.input[2]]
     net.load_state_dict({name: torch.from_numpy(np.array(value, dtype=np.float32)) for name, value in state.items()})
     return net
+
+
+def _kernels_symmetric(convs: list[onnx.NodeProto], values: dict[str, np.ndarray]) -> bool:
+    """Whether every 3x3 kernel is its own mirror image, as only a mirror-symmetric network's are (whose stride-2
+    layers then pad evenly: torch computes a Pad's sizes in the graph, so the kernels are what can be read)."""
+    kernels = [values[node.input[1]] for node in convs if values[node.input[1]].shape[-1] == 3]
+    return all(np.array_equal(kernel, kernel[..., ::-1]) for kernel in kernels)
 
 
 def _mirrors_faces(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> bool:

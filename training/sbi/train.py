@@ -101,7 +101,8 @@ def load_initial_weights(model: torch.nn.Module, path: Path, sample: torch.Tenso
             state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
         if state["head.1.weight"].shape[1] > model.backbone.features:
             # Channels are picked by what they do on the input the narrow network will see.
-            full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept, sees=model.sees)
+            full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept, sees=model.sees,
+                                      symmetric=model.backbone.symmetric)
             full.load_state_dict(state)
             state = pick_channels(full, model, sample)
     missing, unexpected = model.load_state_dict(state, strict=False)
