@@ -5,12 +5,12 @@ have only the committed `models/deepfake.onnx` to start from. The export
 folded the batch norms into the convolutions and the int8 file keeps each
 weight as int8 with a per-channel scale; this dequantizes them and returns
 the state dict of the folded `faceres` network (all blocks or the lite
-layout's, at full width or narrowed, looking at the crop as it is or resized, mirror-symmetric or not),
-which `--init` loads into a faceres run or, with fresh batch norms, a
-faceres-bn, -lite or -narrow run. The calibration (sigmoid scale and bias) is
-not part of it: export fits it anew. A --distill teacher is read with the rest
-of what the file computes before calibrating (the mirror image's view, where
-the file has one).
+layout's, at full width or narrowed, looking at the crop as it is or
+resized, mirror-symmetric or not), which `--init` loads into a faceres run
+or, with fresh batch norms, a faceres-bn, -lite or -narrow run. The
+calibration (sigmoid scale and bias) is not part of it: export fits it
+anew. A --distill teacher is read with the rest of what the file computes
+before calibrating (the mirror image's view, where the file has one).
 """
 from __future__ import annotations
 
