@@ -41,7 +41,7 @@ from .crop import CLASSIFIER_INPUT_SIZE
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import crop, load_harvest, read_rgb, split_of
 from .faceres import with_plain_convolutions
-from .model import ARCHITECTURES, CalibratedNet, MirrorAveraged, build_net
+from .model import ARCHITECTURES, CalibratedNet, FaceResDeepfakeNet, MirrorAveraged, build_net
 from .onnx_scores import score_crops
 from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
@@ -171,6 +171,9 @@ def main(argv=None) -> int:
     torch.set_num_threads(2)
 
     net, architecture = shipped_network(args.shipped) if args.shipped else run_network(args.run)
+    if args.mirror and isinstance(net, FaceResDeepfakeNet) and net.backbone.symmetric:
+        parser.error("--mirror: this network scores a face and its mirror image alike already; the second view "
+                     "would only double its time")
     if args.mirror:
         net = MirrorAveraged(net)
     net.eval()

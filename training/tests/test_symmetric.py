@@ -1,9 +1,13 @@
 """The mirror-symmetric network scores a face and its mirror image alike, in torch and as the app runs its file."""
+import json
+
 import numpy as np
 import onnx
+import pytest
 import torch
 from conftest import lively_net
 
+from sbi import export
 from sbi.export import export_onnx
 from sbi.model import CalibratedNet, build_net
 from sbi.onnx_scores import score_crops
@@ -54,3 +58,15 @@ def test_its_int8_file_scores_a_face_and_its_mirror_image_alike(tmp_path):
     scores = score_crops(int8, crops)
     assert scores.std() > 0.01
     np.testing.assert_allclose(score_crops(int8, np.ascontiguousarray(crops[:, :, ::-1])), scores, rtol=1e-4, atol=1e-5)
+
+
+def test_export_refuses_to_mirror_it(tmp_path, capsys):
+    """A second view of a network that scores both alike would double its time for nothing."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"arch": SYMMETRIC}))
+    torch.save(build_net(SYMMETRIC).state_dict(), run / "model.pt")
+    with pytest.raises(SystemExit):
+        export.main(["--run", str(run), "--mirror", "--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path),
+                     "--models", str(tmp_path / "models")])
+    assert "scores a face and its mirror image alike already" in capsys.readouterr().err
