@@ -13,7 +13,7 @@ from sbi.quantize import quantize_weights
 
 
 @pytest.fixture(scope="module", params=["faceres-bn", "faceres-bn-lite", "faceres-bn-narrow", "faceres-bn-narrow-128",
-                                                "faceres-bn-narrow-129-symmetric"])
+                                        "faceres-bn-narrow-129-symmetric"])
 def exported(request, tmp_path_factory):
     """A net with non-trivial batch norms, exported as the shipped model is (norms folded, fp32 and int8), and
     mirror-averaged as sbi.export --mirror writes it."""
