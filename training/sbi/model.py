@@ -17,6 +17,13 @@ NARROW_SIDES = (128, 112)
 #: image only on an odd side, 129 -> 65 -> 33 -> 17 -> 9 (-> 5); the nearest such side to 128.
 SYMMETRIC_SIDE = 129
 
+
+def _narrow_resized(side: int) -> str:
+    """The start of the description of every narrow network that resizes its crop (written into deepfake.json)."""
+    return ("MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
+            f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {side} px")
+
+
 ARCHITECTURES = {
     "mobilenetv3": "MobileNetV3-small (from scratch), 1 output",
     "faceres": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), 1 output",
@@ -25,13 +32,9 @@ ARCHITECTURES = {
                        "9 of its 13 blocks (1-8 and 12), 1 output",
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
-    **{f"faceres-bn-narrow-{side}": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
-       f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {side} px, 1 output"
-       for side in NARROW_SIDES},
-    f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric":
-        "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
-        f"all 13 blocks at {NARROW_WIDTH} of the channels, looking at its 160 px crop resized to {SYMMETRIC_SIDE} px, every "
-        "3x3 kernel its own mirror image and evenly padded: a face and its mirror image score the same, 1 output",
+    **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
+    f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
+                                                     "image and evenly padded: a face and its mirror image score the same, 1 output",
 }
 
 
