@@ -171,10 +171,10 @@ def main(argv=None) -> int:
     torch.set_num_threads(2)
 
     net, architecture = shipped_network(args.shipped) if args.shipped else run_network(args.run)
-    if args.mirror and isinstance(net, FaceResDeepfakeNet) and net.backbone.symmetric:
-        parser.error("--mirror: this network scores a face and its mirror image alike already; the second view "
-                     "would only double its time")
     if args.mirror:
+        if isinstance(net, FaceResDeepfakeNet) and net.backbone.symmetric:
+            parser.error("--mirror: this network scores a face and its mirror image alike already; the second view "
+                         "would only double its time")
         net = MirrorAveraged(net)
     net.eval()
 
