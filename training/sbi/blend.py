@@ -10,6 +10,10 @@ The mask comes from BlazeFace's six keypoints (eyes, nose tip, mouth, ears),
 which the app's face pipeline gives for every training photo, or, where a
 photo has them, from the hull of its 468 face-mesh landmarks (`sbi.face_mesh`),
 which follows the face's real outline.
+
+A pseudo-fake may also paste another person's face, aligned on the eyes, nose
+and mouth (as Face X-ray's blended images do, Li et al., CVPR 2020): then the
+pasted face differs from its photo in identity as well, as a real swap does.
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ import cv2
 import numpy as np
 
 RIGHT_EYE, LEFT_EYE, NOSE, MOUTH, RIGHT_EAR, LEFT_EAR = range(6)
+# The keypoints a donor face is aligned on: BlazeFace's ear points sit on the face's edge and follow hair and pose.
+INNER_FACE = [RIGHT_EYE, LEFT_EYE, NOSE, MOUTH]
 
 # Smallest down-and-up resize of frequency_shift by default (the shipped model's stages 1-3 used it).
 MIN_RESIZE = 0.5
@@ -157,6 +163,27 @@ def feature_warp(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Genera
     return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
+def similarity(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+    """The least-squares rotation, uniform scale and shift taking the N x 2 points `source` onto `target`, as a
+    2 x 3 matrix for cv2.warpAffine, and the root-mean-square distance left between them (pixels of `target`)."""
+    source_mean, target_mean = source.mean(0), target.mean(0)
+    # As complex numbers a similarity is one multiplication: target - its mean = z (source - its mean).
+    s = (source - source_mean) @ [1, 1j]
+    t = (target - target_mean) @ [1, 1j]
+    z = np.vdot(s, t) / max(np.vdot(s, s).real, 1e-12)
+    rotation = np.array([[z.real, -z.imag], [z.imag, z.real]])
+    matrix = np.hstack([rotation, (target_mean - rotation @ source_mean)[:, None]])
+    return matrix.astype(np.float32), float(np.sqrt(np.mean(np.abs(z * s - t) ** 2)))
+
+
+def aligned_donor(donor: np.ndarray, donor_keypoints: np.ndarray, keypoints: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Another person's face photo moved onto a photo of `shape` (height, width) so that its eyes, nose and mouth fall
+    on `keypoints`' (float32 RGB in 0..255), ready to paste as the source of self_blend."""
+    matrix, _ = similarity(donor_keypoints[INNER_FACE], keypoints[INNER_FACE])
+    return cv2.warpAffine(donor, matrix, (shape[1], shape[0]), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+
+
 def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
     """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
     transforms = [colour_shift, partial(frequency_shift, min_resize=min_resize)]
@@ -181,7 +208,8 @@ def match_colour(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np
 
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
                min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
-               warp_share: float = 0.0, colour_match: bool = False) -> tuple[np.ndarray, np.ndarray]:
+               warp_share: float = 0.0, colour_match: bool = False,
+               donor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -194,9 +222,10 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     pasted face's eyes and mouth are also reshaped a little (feature_warp).
     `colour_match` gives the pasted face its surroundings' colour statistics
     (match_colour) without drawing from `rng`, so the blend is otherwise the same.
+    `donor` (from aligned_donor) is pasted instead of the photo's own copy, through the same transforms and mask.
     """
     target = image.astype(np.float32)
-    source = target.copy()
+    source = target.copy() if donor is None else donor
     if target_share and rng.random() < target_share:
         target = mismatch(target, rng, min_resize)
     else:

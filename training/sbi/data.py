@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import MAX_BLUR, MIN_RESIZE, degrade, mismatch, self_blend, to_uint8
+from .blend import INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, degrade, mismatch, self_blend, similarity, to_uint8
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -102,6 +102,7 @@ class Recipe:
     to whole batches at once (see sbi.video), since one ffmpeg call per crop would cost more than the network.
     `colour_match_share`: how often a pseudo-fake's pasted face takes its surroundings' colour statistics
     (see match_colour), as swap pipelines correct it, so that texture alone tells it apart.
+    `other_face_share`: how often a pseudo-fake pastes another training face instead of its own copy (see pick_donor).
     """
 
     target_share: float = 0.0
@@ -111,16 +112,37 @@ class Recipe:
     warp_share: float = 0.0
     video_share: float = 0.0
     colour_match_share: float = 0.0
+    other_face_share: float = 0.0
+
+
+#: How many faces pick_donor chooses among.
+DONOR_CANDIDATES = 8
+
+
+def pick_donor(records: list[FaceRecord], record: FaceRecord, rng: np.random.Generator) -> FaceRecord:
+    """Of a few faces drawn from `records` (never `record`'s own photo), the one whose eyes, nose and mouth a similarity
+    transform fits best onto `record`'s, relative to its eye distance: as Face X-ray picks a donor of like pose, so
+    that the pasted face is another person's, not another angle's. `records` are the training faces, so a held-out
+    photo is never pasted into anything."""
+    candidates = [records[k] for k in rng.choice(len(records), size=min(DONOR_CANDIDATES, len(records)), replace=False)]
+    candidates = [other for other in candidates if other.file != record.file] or [next(r for r in records if r.file != record.file)]
+    points = record.keypoints[INNER_FACE]
+    eye_distance = max(float(np.linalg.norm(points[1] - points[0])), 1.0)
+    return min(candidates, key=lambda other: similarity(other.keypoints[INNER_FACE], points)[1] / eye_distance)
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
-                recipe: Recipe = Recipe()) -> np.ndarray:
-    """A (160, 160, 3) uint8 crop: the photo itself, or its self-blended pseudo-fake."""
+                recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None) -> np.ndarray:
+    """A (160, 160, 3) uint8 crop: the photo itself, or its pseudo-fake: self-blended, or with `donor`'s face
+    (its photo and record, from pick_donor) pasted in, colour-matched always, since a skin tone unlike the
+    photo's would be a cue no swap pipeline leaves."""
     if fake:
         # Drawn only when asked for, so the recipes from before this option keep their random streams.
         colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share
+        source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
         image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
-                              record.mesh if recipe.mesh_masks else None, recipe.warp_share, colour_match)
+                              record.mesh if recipe.mesh_masks else None, recipe.warp_share,
+                              colour_match or source is not None, source)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:

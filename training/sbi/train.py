@@ -24,7 +24,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from .blend import MAX_BLUR, MIN_RESIZE
-from .data import FaceRecord, Recipe, load_harvest, make_sample, read_rgb, training_faces
+from .data import FaceRecord, Recipe, load_harvest, make_sample, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
@@ -51,7 +51,8 @@ def check_same_run(run_config: Path, config: dict) -> None:
 
 
 class SelfBlendedFaces(Dataset):
-    """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage."""
+    """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage.
+    Donor faces (the recipe's other_face_share) come from `records` alone."""
 
     def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe()):
         self.records, self.seed, self.augment, self.recipe, self.epoch = records, seed, augment, recipe, 0
@@ -62,8 +63,20 @@ class SelfBlendedFaces(Dataset):
     def __getitem__(self, index: int):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
-        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.recipe)
+        donor = self.donor_for(record, index) if fake else None
+        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.recipe, donor)
         return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
+
+    def donor_for(self, record: FaceRecord, index: int) -> tuple[np.ndarray, FaceRecord] | None:
+        """Whether item `index`'s pseudo-fake pastes another face, and whose. Drawn from a stream of its own, so that
+        every other draw of the sample, and every sample of a recipe without donors, stays as it was."""
+        if not self.recipe.other_face_share:
+            return None
+        rng = np.random.default_rng([self.seed, self.epoch, index, 1])
+        if rng.random() >= self.recipe.other_face_share:
+            return None
+        donor = pick_donor(self.records, record, rng)
+        return read_rgb(donor.file), donor
 
 
 def one_opencv_thread_if_forking(workers: int) -> None:
@@ -175,6 +188,9 @@ def main(argv=None) -> int:
                         "H.264 video frame (sbi.video: a predicted frame at a random quality) after the rest of its damage; validation keeps 0")
     parser.add_argument("--colour-match-share", type=float, default=0.0, help="how often a pseudo-fake's pasted face is given its "
                         "surroundings' colour mean and spread before the blend (match_colour), as swap pipelines do; validation keeps 0")
+    parser.add_argument("--other-face-share", type=float, default=0.0, help="how often a pseudo-fake pastes another training face, "
+                        "aligned on eyes, nose and mouth and colour-matched, instead of its own transformed copy (identity "
+                        "mismatch, as Face X-ray's blends); validation keeps 0")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -193,7 +209,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
-                    warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share)
+                    warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
+                    other_face_share=args.other_face_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device}

@@ -2,10 +2,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
-from sbi.blend import blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend
+from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
+                       similarity)
 from sbi.blur_stats import laplacian_variance
-from sbi.data import FaceRecord, Recipe, crop, make_sample
+from sbi.data import FaceRecord, Recipe, crop, make_sample, pick_donor
+from sbi.train import SelfBlendedFaces
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
 BOX = {"x": 40.0, "y": 50.0, "width": 120.0, "height": 120.0}
@@ -192,3 +195,74 @@ def test_samples_do_not_depend_on_opencvs_thread_count():
     finally:
         cv2.setNumThreads(before)
     assert all(np.array_equal(a, b) for a, b in zip(samples[4], samples[1]))
+
+
+def turned(points, degrees, scale, shift):
+    angle = np.deg2rad(degrees)
+    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return (points @ rotation.T + shift).astype(np.float32)
+
+
+def test_similarity_recovers_a_rotation_scale_and_shift_and_measures_what_it_cannot_fit():
+    moved = turned(KEYPOINTS, 12, 0.8, [15, -7])
+    matrix, residual = similarity(KEYPOINTS, moved)
+    assert np.allclose(KEYPOINTS @ matrix[:, :2].T + matrix[:, 2], moved, atol=1e-3) and residual < 1e-3
+    squashed = KEYPOINTS * [1.0, 0.7]  # no similarity makes a face this much flatter
+    assert similarity(KEYPOINTS, squashed)[1] > 3
+
+
+def test_an_aligned_donor_puts_its_eyes_nose_and_mouth_on_the_photos():
+    donor_points = turned(KEYPOINTS - 100, -10, 0.7, [95, 90])
+    donor = np.zeros((180, 190, 3), np.uint8)
+    for x, y in donor_points[:4]:
+        cv2.circle(donor, (int(round(x)), int(round(y))), 3, (255, 255, 255), -1)
+    moved = aligned_donor(donor, donor_points, KEYPOINTS, (200, 200))
+    assert moved.shape == (200, 200, 3) and moved.dtype == np.float32
+    for x, y in KEYPOINTS[:4].astype(int):
+        assert moved[y, x].min() > 200  # each marked feature landed on the photo's own
+    assert moved[10, 10].max() < 50
+
+
+def test_a_donor_blend_changes_only_the_masked_face_and_is_deterministic():
+    image, donor = face_like(), aligned_donor(face_like(5)[::-1].copy(), KEYPOINTS, KEYPOINTS, (200, 200))
+    for seed in range(5):
+        pasted, mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed), donor=donor, colour_match=True)
+        again, _ = self_blend(image, KEYPOINTS, np.random.default_rng(seed), donor=donor, colour_match=True)
+        own, own_mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed), colour_match=True)
+        assert np.array_equal(pasted, again) and np.array_equal(mask, own_mask)  # same mask: only the source changed
+        assert np.array_equal(pasted[mask == 0], image[mask == 0])
+        inside = mask > 0.5 * mask.max()
+        assert np.abs(pasted.astype(int) - own.astype(int))[inside].mean() > 5
+
+
+def records_on_disk(tmp_path, count):
+    records = []
+    for k in range(count):
+        path = tmp_path / f"{k}.png"
+        cv2.imwrite(str(path), face_like(k))
+        # Every other face turned aside (its features drawn together across, which no similarity undoes),
+        # and each face tilted and sized its own way (which one does).
+        turned_aside = (KEYPOINTS - 100) * ([0.6, 1.0] if k % 2 else [1.0, 1.0])
+        records.append(FaceRecord(path, BOX, turned(turned_aside, 3 * k, 1 + 0.02 * k, [100, 100])))
+    return records
+
+
+def test_a_donor_is_another_photo_of_like_pose(tmp_path):
+    records = records_on_disk(tmp_path, 10)
+    for seed in range(20):
+        donor = pick_donor(records, records[0], np.random.default_rng(seed))
+        assert donor.file != records[0].file
+        assert records.index(donor) % 2 == 0  # an upright face for an upright face, among eight drawn
+
+
+def test_other_faces_change_pseudo_fakes_only_and_leave_every_other_draw_as_it_was(tmp_path):
+    records = records_on_disk(tmp_path, 6)
+    plain_recipe = Recipe(target_share=0.5, colour_match_share=0.5)
+    plain = SelfBlendedFaces(records, 3, recipe=plain_recipe)
+    donors = SelfBlendedFaces(records, 3, recipe=Recipe(target_share=0.5, colour_match_share=0.5, other_face_share=1.0))
+    for index in range(len(plain)):
+        same = torch.equal(plain[index][0], donors[index][0])
+        assert same == (index % 2 == 0), index  # real samples untouched, every pseudo-fake pastes another face
+    assert plain.donor_for(records[1], 3) is None
+    donor_image, donor = donors.donor_for(records[1], 3)
+    assert donor.file != records[1].file and np.array_equal(donor_image, cv2.cvtColor(cv2.imread(str(donor.file)), cv2.COLOR_BGR2RGB))
