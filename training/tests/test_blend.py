@@ -7,7 +7,7 @@ import torch
 from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
                        similarity)
 from sbi.blur_stats import laplacian_variance
-from sbi.data import FaceRecord, Recipe, crop, make_sample, pick_donor
+from sbi.data import FaceRecord, Recipe, crop, make_sample, pick_donor, read_rgb
 from sbi.train import SelfBlendedFaces
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
@@ -252,10 +252,10 @@ def test_a_donor_is_another_photo_of_like_pose(tmp_path):
     for seed in range(20):
         donor = pick_donor(records, records[0], np.random.default_rng(seed))
         assert donor.file != records[0].file
-        assert records.index(donor) % 2 == 0  # an upright face for an upright face, among eight drawn
+        assert records.index(donor) % 2 == 0  # a face looking ahead for one looking ahead, among eight drawn
 
 
-def test_other_faces_change_pseudo_fakes_only_and_leave_every_other_draw_as_it_was(tmp_path):
+def test_other_faces_change_pseudo_fakes_only_and_come_from_the_datasets_other_photos(tmp_path):
     records = records_on_disk(tmp_path, 6)
     plain_recipe = Recipe(target_share=0.5, colour_match_share=0.5)
     plain = SelfBlendedFaces(records, 3, recipe=plain_recipe)
@@ -265,4 +265,4 @@ def test_other_faces_change_pseudo_fakes_only_and_leave_every_other_draw_as_it_w
         assert same == (index % 2 == 0), index  # real samples untouched, every pseudo-fake pastes another face
     assert plain.donor_for(records[1], 3) is None
     donor_image, donor = donors.donor_for(records[1], 3)
-    assert donor.file != records[1].file and np.array_equal(donor_image, cv2.cvtColor(cv2.imread(str(donor.file)), cv2.COLOR_BGR2RGB))
+    assert donor.file != records[1].file and donor in records and np.array_equal(donor_image, read_rgb(donor.file))
