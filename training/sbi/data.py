@@ -121,14 +121,13 @@ DONOR_CANDIDATES = 8
 
 def pick_donor(records: list[FaceRecord], record: FaceRecord, rng: np.random.Generator) -> FaceRecord:
     """Of a few faces drawn from `records` (never `record`'s own photo), the one whose eyes, nose and mouth a similarity
-    transform fits best onto `record`'s, relative to its eye distance: as Face X-ray picks a donor of like pose, so
-    that the pasted face is another person's, not another angle's. `records` are the training faces, so a held-out
-    photo is never pasted into anything."""
-    candidates = [records[k] for k in rng.choice(len(records), size=min(DONOR_CANDIDATES, len(records)), replace=False)]
-    candidates = [other for other in candidates if other.file != record.file] or [next(r for r in records if r.file != record.file)]
+    transform fits best onto `record`'s: as Face X-ray picks a donor of like pose, so that the pasted face is another
+    person's, not another angle's. `records` are the training faces, so a held-out photo is never pasted into anything."""
+    # Drawn without replacement, the candidates hold `record` itself at most once: others remain wherever records has two.
+    drawn = rng.choice(len(records), size=min(DONOR_CANDIDATES, len(records)), replace=False)
+    candidates = [records[k] for k in drawn if records[k].file != record.file]
     points = record.keypoints[INNER_FACE]
-    eye_distance = max(float(np.linalg.norm(points[1] - points[0])), 1.0)
-    return min(candidates, key=lambda other: similarity(other.keypoints[INNER_FACE], points)[1] / eye_distance)
+    return min(candidates, key=lambda other: similarity(other.keypoints[INNER_FACE], points)[1])
 
 
 def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
