@@ -7,7 +7,10 @@ One run against one run cannot tell a recipe from luck: seeds of one recipe
 differ on dfdc-dev by more than the test images' noise (Model card, "More
 experiments"). Here each recipe is the mean over its seeds, and the
 difference of two means is set against its standard error, from the seeds'
-pooled spread.
+pooled spread. With --paired the two lists are pairs, in order: each pair
+the two recipes trained with one seed from one start, so the start's and
+the seed's share of a reading cancels in the pair's difference, and the
+mean difference is set against the spread of the pairs' differences.
 """
 from __future__ import annotations
 
@@ -53,6 +56,17 @@ def mean_difference(reference: list[float], candidate: list[float]) -> Differenc
     return Difference(float(a.mean()), float(b.mean()), float(np.sqrt(pooled * (1 / len(a) + 1 / len(b)))))
 
 
+def paired_difference(reference: list[float], candidate: list[float]) -> Difference:
+    """Mean of the pairs' differences, its standard error from their sample spread (needs two pairs)."""
+    a, b = np.asarray(reference, float), np.asarray(candidate, float)
+    if len(a) != len(b):
+        raise ValueError(f"pairs need as many reference as candidate seeds, not {len(a)} and {len(b)}")
+    if len(a) < 2:
+        raise ValueError("at least two pairs are needed to measure their spread")
+    differences = b - a
+    return Difference(float(a.mean()), float(b.mean()), float(differences.std(ddof=1) / np.sqrt(len(differences))))
+
+
 def figure(report: dict, section: str, field: str) -> float | None:
     value = report.get(section, {}).get(field)
     return None if value is None else float(value)
@@ -62,12 +76,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", type=Path, nargs="+", required=True, help="metrics.json of each seed of the reference recipe")
     parser.add_argument("--candidate", type=Path, nargs="+", required=True, help="metrics.json of each seed of the candidate recipe")
+    parser.add_argument("--paired", action="store_true", help="the n-th reference and n-th candidate file are one pair "
+                        "(one seed from one start): judge the mean of the pairs' differences")
     args = parser.parse_args(argv)
+    if args.paired and len(args.reference) != len(args.candidate):
+        parser.error(f"--paired needs as many --reference as --candidate files, not {len(args.reference)} and {len(args.candidate)}")
     for name, paths in (("--reference", args.reference), ("--candidate", args.candidate)):
         if len(paths) < 2:
             parser.error(f"{name} names {len(paths)} file; each recipe needs at least two seeds to measure its spread")
     reports = {name: [json.loads(path.read_text()) for path in paths] for name, paths in (("reference", args.reference), ("candidate", args.candidate))}
-    print("| figure | reference seeds | candidate seeds | difference of means (standard error) |")
+    judged = "mean of the pairs' differences" if args.paired else "difference of means"
+    print(f"| figure | reference seeds | candidate seeds | {judged} (standard error) |")
     print("|---|---|---|---|")
     for index, (section, field, label) in enumerate(FIGURES):
         values = {name: [figure(report, section, field) for report in group] for name, group in reports.items()}
@@ -78,7 +97,7 @@ def main(argv=None) -> int:
         if lacking:
             print(f"{label} left out: no {section}.{field} in {', '.join(lacking)} (evaluated before that row existed)", file=sys.stderr)
             continue
-        difference = mean_difference(values["reference"], values["candidate"])
+        difference = (paired_difference if args.paired else mean_difference)(values["reference"], values["candidate"])
         listed = {name: ", ".join(f"{v:.4f}" for v in group) for name, group in values.items()}
         print(f"| {label} | {listed['reference']} (mean {difference.reference_mean:.4f}) | {listed['candidate']} "
               f"(mean {difference.candidate_mean:.4f}) | {difference.value:+.4f} ({difference.standard_error:.4f}) |")
