@@ -1,0 +1,44 @@
+#!/bin/bash
+# One seed of a recipe against stage 7's, trained side by side on this machine's two cores from a start every
+# checkout has (stage 5's int8 file, commit 6e128a2, also the teacher), then both exported mirrored under stage 8's
+# caps, compared on dfdc-dev's faces (sbi.compare, stage 7's recipe first) and evaluated (sbi.evaluate).
+# A pair takes about 2 h 15 min, so it fits one session; rerun to resume (sbi.train resumes from its checkpoint).
+# Needs the card's Reproduce step 1 (the pre-zoom UTK harvest and both dfdc-dev harvests) in ~/.cache/deepfake-check.
+#   bash training/cpu_pair.sh SEED TAG "OPTIONS"      e.g.  bash training/cpu_pair.sh 17 vqo "--other-face-share 0.5"
+# Runs: $R/run-s5file-vq-sSEED and $R/run-s5file-TAG-sSEED; files and metrics.json: $R/export-s5file-{vq,TAG}-sSEED;
+# the comparison: $R/compare-s5file-TAG-sSEED.txt.
+set -euo pipefail
+[ $# -eq 3 ] || { sed -n 7p "$0" >&2; exit 2; }
+seed=$1 tag=$2 options=$3
+cd "$(dirname "$0")"
+R=$HOME/.cache/deepfake-check
+UTK=$(cd ../.. && pwd)/shared/data/faces-utk
+DFDC=$(cd ../.. && pwd)/shared/data/dfdc-dev
+for needed in "$R/faces-utk-pre-zoom.jsonl" "$R/dfdc-real.jsonl" "$R/dfdc-fake.jsonl" "$UTK" "$DFDC"; do
+  [ -e "$needed" ] || { echo "missing $needed: see models/MODEL_CARD.md, Reproduce, step 1" >&2; exit 1; }
+done
+start=$R/stage5-635bc04c.onnx
+[ -f "$start" ] || git show 6e128a2:models/deepfake.onnx > "$start"
+export PYTHONUNBUFFERED=1
+COMMON="--harvest $R/faces-utk-pre-zoom.jsonl --images $UTK --arch faceres-bn-narrow-128 --init $start --distill $start
+  --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300 --checkpoint-every 200 --workers 0 --threads 1
+  --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
+arms=(vq "$tag")
+runs=()
+for arm in "${arms[@]}"; do
+  extra=""; [ "$arm" = "$tag" ] && extra=$options
+  # $COMMON and $extra are meant to split into words.
+  /usr/bin/python3 -m sbi.train $COMMON $extra --out "$R/run-s5file-$arm-s$seed" > "$R/run-s5file-$arm-s$seed.log" 2>&1 &
+  runs+=($!)
+done
+for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if either run failed
+files=()
+for arm in "${arms[@]}"; do
+  out=$R/export-s5file-$arm-s$seed
+  /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$R/faces-utk-pre-zoom.jsonl" \
+    --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
+  files+=("$out/deepfake.onnx")
+done
+/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
+/usr/bin/python3 -m sbi.evaluate --model "${files[@]}" --utk-harvest "$R/faces-utk-pre-zoom.jsonl" --utk "$UTK" \
+  --dfdc-harvest "$R" --dfdc "$DFDC" --out "${files[@]/%deepfake.onnx/metrics.json}"
