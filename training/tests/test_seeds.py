@@ -1,4 +1,5 @@
 """Recipes compared by their seeds' means, against the spread the seeds show."""
+import functools
 import json
 
 import pytest
@@ -41,25 +42,23 @@ def test_a_recipe_of_one_seed_is_refused_before_any_file_is_read(capsys):
     assert "--candidate names 1 file; each recipe needs at least two seeds" in capsys.readouterr().err
 
 
-def test_the_table_lists_every_seed_and_the_difference(tmp_path, capsys):
-    def report(name, dfdc):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps({"dfdc_dev": {"auc": dfdc}, "sbi_heldout": {"auc": 0.9, "false_negative_rate": 0.3},
-                                    "real_faces": {"false_positive_rate": 0.03}, "real_blur_sigma2": {"false_positive_rate": 0.08}}))
-        return str(path)
+def write_report(folder, name, dfdc):
+    """A metrics.json with every figure the table needs, only dfdc-dev's AUC chosen."""
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps({"dfdc_dev": {"auc": dfdc}, "sbi_heldout": {"auc": 0.9, "false_negative_rate": 0.3},
+                                "real_faces": {"false_positive_rate": 0.03}, "real_blur_sigma2": {"false_positive_rate": 0.08}}))
+    return str(path)
 
+
+def test_the_table_lists_every_seed_and_the_difference(tmp_path, capsys):
+    report = functools.partial(write_report, tmp_path)
     main(["--reference", report("a", 0.62), report("b", 0.64), "--candidate", report("c", 0.66), report("d", 0.66)])
     dfdc_row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| dfdc-dev"))
     assert "0.6200, 0.6400 (mean 0.6300)" in dfdc_row and "+0.0300" in dfdc_row
 
 
 def test_the_paired_table_says_what_it_judges_by(tmp_path, capsys):
-    def report(name, dfdc):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps({"dfdc_dev": {"auc": dfdc}, "sbi_heldout": {"auc": 0.9, "false_negative_rate": 0.3},
-                                    "real_faces": {"false_positive_rate": 0.03}, "real_blur_sigma2": {"false_positive_rate": 0.08}}))
-        return str(path)
-
+    report = functools.partial(write_report, tmp_path)
     main(["--paired", "--reference", report("a", 0.62), report("b", 0.64), "--candidate", report("c", 0.63), report("d", 0.66)])
     lines = capsys.readouterr().out.splitlines()
     assert "mean of the pairs' differences" in lines[0]
