@@ -12,15 +12,16 @@ set -euo pipefail
 seed=$1 tag=$2 options=$3
 cd "$(dirname "$0")"
 R=$HOME/.cache/deepfake-check
-UTK=$(cd ../.. && pwd)/shared/data/faces-utk
-DFDC=$(cd ../.. && pwd)/shared/data/dfdc-dev
-for needed in "$R/faces-utk-pre-zoom.jsonl" "$R/dfdc-real.jsonl" "$R/dfdc-fake.jsonl" "$UTK" "$DFDC"; do
+SHARED=$(cd ../.. && pwd)/shared/data
+UTK=$SHARED/faces-utk DFDC=$SHARED/dfdc-dev
+HARVEST=$R/faces-utk-pre-zoom.jsonl
+for needed in "$HARVEST" "$R/dfdc-real.jsonl" "$R/dfdc-fake.jsonl" "$UTK" "$DFDC"; do
   [ -e "$needed" ] || { echo "missing $needed: see models/MODEL_CARD.md, Reproduce, step 1" >&2; exit 1; }
 done
 start=$R/stage5-635bc04c.onnx
 [ -f "$start" ] || git show 6e128a2:models/deepfake.onnx > "$start"
 export PYTHONUNBUFFERED=1
-COMMON="--harvest $R/faces-utk-pre-zoom.jsonl --images $UTK --arch faceres-bn-narrow-128 --init $start --distill $start
+COMMON="--harvest $HARVEST --images $UTK --arch faceres-bn-narrow-128 --init $start --distill $start
   --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300 --checkpoint-every 200 --workers 0 --threads 1
   --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
 arms=(vq "$tag")
@@ -35,10 +36,10 @@ for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if eithe
 files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
-  /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$R/faces-utk-pre-zoom.jsonl" \
+  /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$HARVEST" \
     --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
   files+=("$out/deepfake.onnx")
 done
 /usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
-/usr/bin/python3 -m sbi.evaluate --model "${files[@]}" --utk-harvest "$R/faces-utk-pre-zoom.jsonl" --utk "$UTK" \
+/usr/bin/python3 -m sbi.evaluate --model "${files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
   --dfdc-harvest "$R" --dfdc "$DFDC" --out "${files[@]/%deepfake.onnx/metrics.json}"
