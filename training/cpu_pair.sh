@@ -2,7 +2,7 @@
 # One seed of a recipe against stage 7's, trained side by side on this machine's two cores from a start every
 # checkout has (stage 5's int8 file, commit 6e128a2, also the teacher), then both exported mirrored under stage 8's
 # caps, compared on dfdc-dev's faces (sbi.compare, stage 7's recipe first) and evaluated (sbi.evaluate).
-# A pair takes 1 h 45 min to 2 h (pairs 17 and 18: 80–95 min training, 26 min after), so it fits one session; rerun to resume (sbi.train resumes from its checkpoint).
+# A pair takes 1 h 45 min to 2 h (pairs 17 and 18: 80–95 min training, 24–26 min after), so it fits one session; rerun to resume (sbi.train resumes from its checkpoint).
 # Needs the card's Reproduce step 1 (the pre-zoom UTK harvest and both dfdc-dev harvests) in ~/.cache/deepfake-check.
 #   bash training/cpu_pair.sh SEED TAG "OPTIONS"      e.g.  bash training/cpu_pair.sh 17 vqo "--other-face-share 0.5"
 # Runs: $R/run-s5file-vq-sSEED and $R/run-s5file-TAG-sSEED; files and metrics.json: $R/export-s5file-{vq,TAG}-sSEED;
