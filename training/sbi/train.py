@@ -4,7 +4,9 @@
       --images ../../shared/data/faces-utk --out ~/.cache/deepfake-check/run --steps 3000
 
 Resumable: rerun the same command and it continues from the last checkpoint
-in --out; `--stop-after N` ends a session at step N of the schedule.
+in --out, on the batches and dropout an uninterrupted run would have had next
+(exactly so when the run stopped at one of the schedule's checkpoints);
+`--stop-after N` ends a session at step N of the schedule.
 `--init OTHER_RUN/model.pt` starts a new run (own schedule) from a finished
 one, to train longer. Deterministic for a seed (up to PyTorch's CPU
 kernels).
@@ -88,6 +90,29 @@ def one_opencv_thread_if_forking(workers: int) -> None:
     main process keeps OpenCV's threads."""
     if workers > 0:
         cv2.setNumThreads(1)
+
+
+def epoch_batches(size: int, batch: int, seed: int, epoch: int, done: int) -> list[list[int]]:
+    """The batches of sample indices that epoch `epoch` trains on, less the first `done`, which a resumed run has
+    trained on already. Drawn by a shuffled DataLoader over the bare indices, seeded as every run has been, so an
+    uninterrupted run keeps its order and a resumed one goes on where it stopped instead of replaying the epoch."""
+    generator = torch.Generator().manual_seed(seed * 1000 + epoch)
+    indices = DataLoader(range(size), batch_size=batch, shuffle=True, generator=generator, drop_last=True)
+    return [batch_indices.tolist() for batch_indices in indices][done:]
+
+
+def rng_states(device: torch.device) -> dict[str, torch.Tensor]:
+    """The random state dropout draws from, saved with a checkpoint so that a resumed run drops the same units."""
+    states = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        states["cuda"] = torch.cuda.get_rng_state(device)
+    return states
+
+
+def restore_rng_states(states: dict[str, torch.Tensor], device: torch.device) -> None:
+    torch.set_rng_state(states["cpu"])
+    if "cuda" in states:
+        torch.cuda.set_rng_state(states["cuda"], device)
 
 
 def predict(model: torch.nn.Module, loader: DataLoader, device: torch.device = torch.device("cpu")) -> tuple[np.ndarray, np.ndarray]:
@@ -251,10 +276,14 @@ def main(argv=None) -> int:
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
     last_step = min(args.steps, args.stop_after or args.steps)
+    steps_per_epoch = len(data) // args.batch
+    if resumed and "rng" in resumed:  # checkpoints from before it was saved resume with a fresh dropout stream
+        restore_rng_states(resumed["rng"], device)
     while step < last_step:
         data.epoch = epoch
-        generator = torch.Generator().manual_seed(args.seed * 1000 + epoch)
-        loader = DataLoader(data, batch_size=args.batch, shuffle=True, generator=generator, num_workers=args.workers, drop_last=True)
+        batches = epoch_batches(len(data), args.batch, args.seed, epoch, done=step - epoch * steps_per_epoch)
+        # Its own generator only seeds workers; left out, the loader would draw that seed from dropout's stream.
+        loader = DataLoader(data, batch_sampler=batches, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
         for pixels, labels in loader:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
@@ -275,7 +304,8 @@ def main(argv=None) -> int:
                 log.write(json.dumps(entry) + "\n")
                 log.flush()
                 print(f"\n{json.dumps(entry)}", file=sys.stderr)
-                state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch}
+                state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch,
+                         "rng": rng_states(device)}
                 torch.save(state, checkpoint.with_suffix(".tmp"))
                 checkpoint.with_suffix(".tmp").replace(checkpoint)
             if step >= last_step:
