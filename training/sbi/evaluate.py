@@ -180,6 +180,7 @@ def main(argv=None) -> int:
         text = json.dumps(report_of(model, sets, ages, dfdc_faceless, softness), indent=2)
         print(text)
         if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text + "\n")
     return 0
 
