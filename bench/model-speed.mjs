@@ -10,21 +10,32 @@
  * `--wasm` runs onnxruntime-web's WASM backend, the one the page falls back
  * to; its thread count is fixed once per process, so compare thread counts
  * by alternating runs.
+ *
+ * Sessions get the page's config entries (src/classify/session-config.json);
+ * `--config KEY=VALUE` overrides one, e.g. `--config session.disable_quant_qdq=0`
+ * for onnxruntime's default of dequantizing the int8 weights on every run.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values, positionals: files } = parseArgs({
   allowPositionals: true,
-  options: { wasm: { type: 'boolean', default: false }, threads: { type: 'string', default: '1' } },
+  options: {
+    wasm: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
+    config: { type: 'string', multiple: true, default: [] },
+  },
 });
-if (files.length === 0) {
-  console.error('usage: node bench/model-speed.mjs [--wasm] [--threads N] MODEL.onnx [MORE.onnx ...]');
+const overrides = values.config.map((entry) => entry.split('='));
+if (files.length === 0 || overrides.some((pair) => pair.length !== 2)) {
+  console.error('usage: node bench/model-speed.mjs [--wasm] [--threads N] [--config KEY=VALUE ...] MODEL.onnx [MORE.onnx ...]');
   process.exit(2);
 }
 const threads = Number(values.threads);
 const ort = values.wasm ? await import('onnxruntime-web') : await import('onnxruntime-node');
-const sessionOptions = values.wasm ? { executionProviders: ['wasm'] } : { intraOpNumThreads: threads };
+const config = { ...JSON.parse(readFileSync(new URL('../src/classify/session-config.json', import.meta.url), 'utf8')), ...Object.fromEntries(overrides) };
+// A fresh object per session: onnxruntime-web adds entries of its own to `extra`.
+const sessionOptions = () => ({ ...(values.wasm ? { executionProviders: ['wasm'] } : { intraOpNumThreads: threads }), extra: { ...config } });
 if (values.wasm) ort.env.wasm.numThreads = threads;
 
 const ROUNDS = 5;
@@ -34,7 +45,7 @@ const size = 160;
 const pixels = new Float32Array(3 * size * size).map((_, i) => (i * 37 + Math.floor(i / size) * 11) % 256);
 const feeds = { pixels: new ort.Tensor('float32', pixels, [1, 3, size, size]) };
 const sessions = [];
-for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions));
+for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions()));
 const times = files.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, session] of sessions.entries()) {
@@ -49,5 +60,5 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 const runtime = values.wasm ? 'onnxruntime-web WASM' : 'onnxruntime-node';
 for (const [index, file] of files.entries()) {
-  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length})`);
+  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
 }

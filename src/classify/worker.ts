@@ -4,6 +4,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Backend, InitRequest, RunRequest, WorkerReply, WorkerRequest } from './protocol';
+import sessionConfig from './session-config.json';
 
 type Runtime = typeof Ort;
 
@@ -77,7 +78,14 @@ async function init(request: InitRequest): Promise<void> {
   let lastError: unknown;
   for (const backend of backends) {
     try {
-      session = await ort.InferenceSession.create(new Uint8Array(model), { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
+      // weights once, at load; by default it keeps them for quantized kernels our weight-only file
+      // never uses, and dequantizes every weight on every run (README, "Performance").
+      session = await ort.InferenceSession.create(new Uint8Array(model), {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+        extra: { ...sessionConfig }, // a copy: onnxruntime-web adds entries of its own to the object
+      });
       reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started });
       return;
     } catch (error) {
