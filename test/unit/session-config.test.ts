@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { toInputTensor } from '../../src/classify/classifier';
 import sessionConfig from '../../src/classify/session-config.json';
+import { CLASSIFIER_INPUT_SIZE as size } from '../../src/crop/geometry';
+import { resampleSquare } from '../../src/crop/resample';
+import { syntheticImage } from '../../src/crop/synthetic';
 
 const model = readFileSync(new URL('../../models/deepfake.onnx', import.meta.url));
-const size = 160;
+/** A crop as the page hands it to the worker, made by the page's own resampler. */
+const pixels = toInputTensor([resampleSquare(syntheticImage(size, size), { x: 0, y: 0, side: size }, size)], size);
 
-/** The graph onnxruntime runs after its optimisations, as bytes, and the score it gives a textured input. */
+/** The graph onnxruntime runs after its optimisations, as bytes, and the score it gives `pixels`. */
 async function optimised(extra: Record<string, string>): Promise<{ graph: Buffer; score: number }> {
   const folder = mkdtempSync(join(tmpdir(), 'session-config-'));
   const path = join(folder, 'optimised.onnx');
@@ -18,7 +23,6 @@ async function optimised(extra: Record<string, string>): Promise<{ graph: Buffer
     logSeverityLevel: 3, // not the warning that an 'all' graph saved to disk is tied to this CPU
     extra: { ...extra },
   });
-  const pixels = Float32Array.from({ length: 3 * size * size }, (_, i) => (i * 37 + Math.floor(i / size) * 11) % 256);
   const outputs = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', pixels, [1, 3, size, size]) });
   const score = (outputs[session.outputNames[0]!]!.data as Float32Array)[0]!;
   await session.release();
