@@ -12,7 +12,7 @@ import { decodeImage, withDetectionCopy, type DecodedImage, type ImageInput } fr
 import { DEFAULT_LIMITS, type MediaLimits } from './decode/limits';
 import { sniffVideoContainer, VIDEO_MAGIC_BYTES } from './decode/sniff';
 import { fetchMedia, parseMediaUrl } from './decode/url';
-import { openVideo, type VideoInput } from './decode/video';
+import { openVideo, type VideoDecoderChoice, type VideoInput } from './decode/video';
 import { createFaceFinder, type FaceFinder } from './faces/detector';
 import { DEFAULT_FACE_SELECTION, selectFaces, type FaceSelection } from './faces/select';
 import { DetectorError, toDetectorError } from './respond/errors';
@@ -48,6 +48,12 @@ export interface VideoCheckOptions extends CheckOptions {
   onProgress?: (progress: VideoProgress) => void;
   /** Aborting stops the check at once; it then answers a `cancelled` failure (code 41). */
   signal?: AbortSignal;
+  /**
+   * 'auto' (default) decodes files with WebCodecs where the page has it and
+   * the codec is supported, else seeks in the browser's player; 'element'
+   * always uses the player. The response's `video.decoder` says which ran.
+   */
+  decoder?: VideoDecoderChoice;
 }
 
 export interface DetectorOptions extends ClassifierOptions, Partial<FaceSelection> {
@@ -189,7 +195,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
 
   async function checkVideoFrames(stages: Stages, input: VideoInput, uri: string | null, options: VideoCheckOptions): Promise<VideoResponse> {
     const { signal, onProgress } = options;
-    const source = await openVideo(input, limits, signal);
+    const source = await openVideo(input, limits, signal, options.decoder);
     try {
       const positions = samplePositions(source.durationMs, {
         interval: options.interval ?? DEFAULT_VIDEO_SAMPLING.interval,
@@ -198,25 +204,33 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       const frames: AnalysedFrame[] = [];
       const timings: Timings[] = [];
       const began = performance.now();
-      for (const position of positions) {
-        if (signal?.aborted) throw new DetectorError('cancelled');
-        const started = performance.now();
-        const image = await withDetectionCopy(await source.frameAt(position, signal));
-        try {
-          const result = await analyse(stages, image, started);
-          frames.push({ position, deepfake: imageScore(result.faces), faces: faceResults(result.faces, image.width, image.height) });
-          timings.push(result.timings);
-        } finally {
-          image.close();
+      const decoded = source.frames(positions, signal);
+      try {
+        for (const position of positions) {
+          if (signal?.aborted) throw new DetectorError('cancelled');
+          const started = performance.now();
+          const next = await decoded.next();
+          if (next.done) throw new DetectorError('no_video_frames', `No frame at ${position} ms.`);
+          const image = await withDetectionCopy(next.value);
+          try {
+            const result = await analyse(stages, image, started);
+            frames.push({ position, deepfake: imageScore(result.faces), faces: faceResults(result.faces, image.width, image.height) });
+            timings.push(result.timings);
+          } finally {
+            image.close();
+          }
+          const elapsedMs = performance.now() - began;
+          const done = frames.length;
+          onProgress?.({ done, total: positions.length, elapsedMs, remainingMs: (elapsedMs / done) * (positions.length - done), frame: frames.at(-1)! });
         }
-        const elapsedMs = performance.now() - began;
-        const done = frames.length;
-        onProgress?.({ done, total: positions.length, elapsedMs, remainingMs: (elapsedMs / done) * (positions.length - done), frame: frames.at(-1)! });
+      } finally {
+        // Closes the decoder's frames still in flight when the loop ends early (cancelled, failed).
+        await decoded.return(undefined);
       }
       if (frames.length === 0) throw new DetectorError('no_video_frames');
       const summary = videoSummary(frames.map((frame) => ({ deepfake: frame.deepfake, faces: frame.faces.length })));
       const interval = positions.length > 1 ? positions[1]! - positions[0]! : source.durationMs;
-      return videoSuccess({ frames, summary, uri, model, video: { duration: Math.round(source.durationMs), interval }, timings: sum(timings) });
+      return videoSuccess({ frames, summary, uri, model, video: { duration: Math.round(source.durationMs), interval, decoder: source.decoder }, timings: sum(timings) });
     } finally {
       source.close();
     }

@@ -10,3 +10,4 @@ export {
 export { ERRORS, type ErrorType } from './respond/errors';
 export type * from './respond/types';
 export { DEFAULT_MODEL_URL } from './classify/classifier';
+export type { VideoDecoderChoice, VideoDecoding } from './decode/video-source';

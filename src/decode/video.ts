@@ -1,149 +1,30 @@
 /**
- * decode, for videos: the browser's own demuxers and codecs, driven through a
- * detached HTMLVideoElement that seeks to each sampled time. What this
- * browser cannot decode is answered as a media error, never a hang: every
- * wait has a deadline and honours the caller's AbortSignal.
+ * decode, for videos: sampled frames of a file or a <video> element, by one
+ * of two decoders behind one interface. A file goes to WebCodecs where the
+ * page has it and the codec is supported: its packets are demuxed in the page
+ * and decoded forwards, each at most once, however sparse the keyframes.
+ * Anything else (a <video> element, a container or codec WebCodecs does not
+ * take, a page without WebCodecs) is seeked frame by frame in the browser's
+ * own player, which also words the errors for files that neither can read.
  */
-import { DetectorError } from '../respond/errors';
 import { checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
+import { openElementVideo } from './video-element';
+import type { VideoDecoderChoice, VideoInput, VideoSource } from './video-source';
 
-export type VideoInput = Blob | HTMLVideoElement;
+export type { VideoDecoderChoice, VideoDecoding, VideoInput, VideoSource } from './video-source';
 
-export interface VideoSource {
-  durationMs: number;
-  width: number;
-  height: number;
-  /** The full-resolution frame shown at `ms`. */
-  frameAt(ms: number, signal?: AbortSignal): Promise<ImageBitmap>;
-  /** Releases the decoder and the media's memory at once. */
-  close(): void;
-}
-
-/** A stalled demuxer (a cut-off file, a codec that never answers) fails after this long. */
-const WAIT_MS = 10_000;
-
-export async function openVideo(input: VideoInput, limits: MediaLimits = DEFAULT_LIMITS, signal?: AbortSignal): Promise<VideoSource> {
+export async function openVideo(
+  input: VideoInput,
+  limits: MediaLimits = DEFAULT_LIMITS,
+  signal?: AbortSignal,
+  choice: VideoDecoderChoice = 'auto',
+): Promise<VideoSource> {
   if (input instanceof Blob) checkFileSize(input, limits);
-  const video = document.createElement('video');
-  const objectUrl = input instanceof Blob ? URL.createObjectURL(input) : null;
-  const close = () => {
-    video.removeAttribute('src');
-    video.load(); // drops the decoder and its buffers now, not at garbage collection
-    if (objectUrl) URL.revokeObjectURL(objectUrl);
-  };
-  try {
-    video.muted = true;
-    video.playsInline = true;
-    video.preload = 'auto';
-    if (!(input instanceof Blob)) video.crossOrigin = input.crossOrigin;
-    video.src = objectUrl ?? ((input as HTMLVideoElement).currentSrc || (input as HTMLVideoElement).src);
-    await until(video, 'loadeddata', signal);
-    if (video.videoWidth === 0 || video.videoHeight === 0) throw new DetectorError('no_video_frames', 'It has no video track (audio only?).');
-    const durationMs = (await knownDuration(video, signal)) * 1000;
-    if (!(durationMs > 0)) throw new DetectorError('no_video_frames', 'Its duration is zero.');
-    if (durationMs > limits.maxVideoSeconds * 1000) {
-      throw new DetectorError('video_too_long', `It lasts ${Math.round(durationMs / 1000)} s; the limit is ${limits.maxVideoSeconds} s.`);
-    }
-    return {
-      durationMs,
-      width: video.videoWidth,
-      height: video.videoHeight,
-      async frameAt(ms, frameSignal) {
-        // Stay a millisecond inside the end: seeking to the very end shows no frame in some demuxers.
-        video.currentTime = Math.max(0, Math.min(ms, durationMs - 1)) / 1000;
-        await until(video, 'seeked', frameSignal);
-        try {
-          return await retryUntilDrawable(() => createImageBitmap(video), frameSignal);
-        } catch (error) {
-          if (error instanceof DetectorError) throw error;
-          if (error instanceof DOMException && error.name === 'SecurityError') {
-            throw new DetectorError('url_unreachable', 'The video comes from another origin that does not allow cross-origin reads (CORS).', { cause: error });
-          }
-          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
-        }
-      },
-      close,
-    };
-  } catch (error) {
-    close();
-    throw error;
+  if (choice === 'auto' && input instanceof Blob && typeof VideoDecoder !== 'undefined') {
+    // Loaded on the first video: the demuxers would otherwise double the script every image check waits for.
+    const { openCodecVideo } = await import('./video-codecs');
+    const source = await openCodecVideo(input, limits, signal);
+    if (source) return source;
   }
-}
-
-/**
- * Chromium's createImageBitmap(video) rejects with InvalidStateError until
- * the player has composited its first frame, a state that no event reports
- * and that can trail `loadeddata` and `seeked` on a loaded machine (a run of
- * the e2e tests beside a training job failed on it once). So a frame that is
- * not there yet is asked for again, after growing pauses, until the deadline.
- */
-export async function retryUntilDrawable<T>(draw: () => Promise<T>, signal?: AbortSignal, waitMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (let pauseMs = 5; ; pauseMs = Math.min(2 * pauseMs, 100)) {
-    try {
-      return await draw();
-    } catch (error) {
-      const notYet = error instanceof DOMException && error.name === 'InvalidStateError';
-      if (!notYet || Date.now() + pauseMs > deadline) throw error;
-    }
-    await pause(pauseMs, signal);
-  }
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DetectorError('cancelled'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DetectorError('cancelled'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Resolves on `event`; rejects on the element's error, the signal, or the deadline. */
-function until(video: HTMLVideoElement, event: 'loadeddata' | 'seeked' | 'durationchange', signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DetectorError('cancelled'));
-    const done = (settle: () => void) => () => {
-      clearTimeout(timer);
-      video.removeEventListener(event, onEvent);
-      video.removeEventListener('error', onError);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    const onEvent = done(resolve);
-    const onError = done(() => reject(mediaError(video.error)));
-    const onAbort = done(() => reject(new DetectorError('cancelled')));
-    const timer = setTimeout(
-      done(() => reject(new DetectorError('no_video_frames', `The browser produced no frame within ${WAIT_MS / 1000} s.`))),
-      WAIT_MS,
-    );
-    video.addEventListener(event, onEvent, { once: true });
-    video.addEventListener('error', onError, { once: true });
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** MediaRecorder's WebM files announce an infinite duration until the end has been seen. */
-async function knownDuration(video: HTMLVideoElement, signal?: AbortSignal): Promise<number> {
-  if (Number.isFinite(video.duration)) return video.duration;
-  const changed = until(video, 'durationchange', signal);
-  video.currentTime = Number.MAX_SAFE_INTEGER;
-  await changed;
-  return Number.isFinite(video.duration) ? video.duration : 0;
-}
-
-/** The element's MediaError as ours: a codec this browser lacks, or a damaged file. */
-function mediaError(error: MediaError | null): DetectorError {
-  const detail = error?.message ? `(${error.message})` : undefined;
-  if (error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED && /NO_SUPPORTED_STREAMS|codec|format error/i.test(error.message)) {
-    return new DetectorError('unsupported_media', `This browser cannot decode the video's codec. ${detail ?? ''}`.trim());
-  }
-  return new DetectorError('no_video_frames', detail);
+  return openElementVideo(input, limits, signal);
 }

@@ -61,7 +61,7 @@ export function videoSuccess(args: {
   summary: number;
   uri: string | null | undefined;
   model: ModelInfo;
-  video: { duration: number; interval: number };
+  video: VideoSuccess['video'];
   timings: Timings;
 }): VideoSuccess {
   const media = mediaInfo(args.uri);

@@ -1,4 +1,5 @@
 /** The response contract of ../shared/spec/response.md, plus documented, additive extensions. */
+import type { VideoDecoding } from '../decode/video-source';
 import type { ErrorType } from './errors';
 
 export interface RequestInfo {
@@ -75,8 +76,8 @@ export interface VideoSuccess {
   summary: { deepfake: number };
   media: MediaInfo;
   model: ModelInfo;
-  /** Extension: the video's length and the sampling used, in milliseconds. */
-  video: { duration: number; interval: number };
+  /** Extension: the video's length and the sampling used, in milliseconds, and the decoder that read the frames. */
+  video: { duration: number; interval: number; decoder: VideoDecoding };
   /** Summed over the frames. */
   timings: Timings;
 }

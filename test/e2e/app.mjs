@@ -72,9 +72,9 @@ export function checkFile(page, bytes, name, type = '') {
  * `abortAfter`, aborts once that many frames are done. Answers the response
  * and the progress updates seen.
  */
-export function checkVideoFile(page, bytes, name, type = '', { interval, abortAfter } = {}) {
+export function checkVideoFile(page, bytes, name, type = '', { interval, abortAfter, decoder } = {}) {
   return page.evaluate(
-    async ({ base64, name, type, interval, abortAfter }) => {
+    async ({ base64, name, type, interval, abortAfter, decoder }) => {
       const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const controller = new AbortController();
       const progress = [];
@@ -82,6 +82,7 @@ export function checkVideoFile(page, bytes, name, type = '', { interval, abortAf
         { media: new File([data], name, { type }) },
         {
           interval,
+          decoder,
           signal: controller.signal,
           onProgress: ({ done, total, remainingMs }) => {
             progress.push({ done, total, remainingMs });
@@ -91,6 +92,6 @@ export function checkVideoFile(page, bytes, name, type = '', { interval, abortAf
       );
       return { response, progress };
     },
-    { base64: Buffer.from(bytes).toString('base64'), name, type, interval, abortAfter },
+    { base64: Buffer.from(bytes).toString('base64'), name, type, interval, abortAfter, decoder },
   );
 }

@@ -23,6 +23,7 @@ describe('video checks in the built app', () => {
     assert.deepEqual(frames.map((frame) => frame.info.id), [1, 2, 3].map((n) => `${response.media.id}_${n}`));
     assert.equal(response.request.operations, 3);
     assert.equal(response.media.uri, 'face.mp4');
+    assert.equal(response.video.decoder, 'webcodecs');
     for (const frame of frames) {
       assert.equal(frame.faces.length, 1, JSON.stringify(frame));
       assert.equal(frame.type.deepfake, frame.faces[0].deepfake);
@@ -39,6 +40,27 @@ describe('video checks in the built app', () => {
     assert.deepEqual(response.data.frames.map((frame) => frame.info.position), [0, 500, 1000, 1500]);
     assert.ok(response.data.frames.every((frame) => frame.faces.length === 1));
     assert.equal(response.video.interval, 500);
+  });
+
+  it('decodes files with WebCodecs and reads the same frames as the browser\'s player, a phone\'s rotated clip included', async () => {
+    for (const [name, type] of [['face.mp4', 'video/mp4'], ['face.webm', 'video/webm'], ['portrait-rotated.mp4', 'video/mp4']]) {
+      const bytes = fixture(name);
+      const codecs = (await checkVideoFile(app.page, bytes, name, type, { interval: 0.5 })).response;
+      const player = (await checkVideoFile(app.page, bytes, name, type, { interval: 0.5, decoder: 'element' })).response;
+      assert.equal(codecs.status, 'success', JSON.stringify(codecs));
+      assert.equal(player.status, 'success', JSON.stringify(player));
+      assert.deepEqual([codecs.video.decoder, player.video.decoder], ['webcodecs', 'element'], name);
+      const positions = (response) => response.data.frames.map((frame) => frame.info.position);
+      assert.deepEqual(positions(codecs), positions(player), name);
+      codecs.data.frames.forEach((frame, i) => {
+        const other = player.data.frames[i];
+        const where = `${name} at ${frame.info.position} ms: ${JSON.stringify(frame.faces)} against ${JSON.stringify(other.faces)}`;
+        assert.equal(frame.faces.length, 1, where);
+        assert.equal(other.faces.length, 1, where);
+        for (const corner of ['x1', 'y1', 'x2', 'y2']) assert.ok(Math.abs(frame.faces[0][corner] - other.faces[0][corner]) < 0.02, where);
+        assert.ok(Math.abs(frame.type.deepfake - other.type.deepfake) < 0.05, where);
+      });
+    }
   });
 
   it('answers 0 for a clip without faces', async () => {

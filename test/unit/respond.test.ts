@@ -46,7 +46,7 @@ describe('responses', () => {
       summary: 0.87,
       uri: 'clip.mp4',
       model: { name: 'deepfake', version: 'v', backend: 'wasm' },
-      video: { duration: 2000, interval: 1000 },
+      video: { duration: 2000, interval: 1000, decoder: 'webcodecs' },
       timings: { decode: 1, detect: 2, crop: 3, classify: 4, inference: 3, total: 10 },
     });
     expect(response).toMatchObject({ status: 'success', request: { operations: 2 }, summary: { deepfake: 0.87 }, media: { uri: 'clip.mp4' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryUntilDrawable } from '../../src/decode/video';
+import { retryUntilDrawable } from '../../src/decode/video-element';
 import { DetectorError } from '../../src/respond/errors';
 
 /** A draw that fails with `errors` in turn, then returns 'frame'. */

@@ -1,0 +1,113 @@
+/**
+ * decode, for video files, the fast way: mediabunny demuxes MP4, MOV, WebM
+ * and Matroska in the page and WebCodecs decodes them. The sampled times are
+ * asked for in ascending order, so the decoder runs forwards and decodes each
+ * packet at most once: a sampled frame costs the frames since the previous
+ * sample, where a seek in the browser's player decodes again from the last
+ * keyframe (up to 250 frames apart in ffmpeg's default H.264) for every one.
+ */
+import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
+import { DetectorError } from '../respond/errors';
+import { boundedDecodeSize, type MediaLimits } from './limits';
+import { withDeadline } from './deadline';
+import { checkedDurationMs, type VideoSource } from './video-source';
+
+interface ReadableTrack {
+  track: InputVideoTrack;
+  /** Presentation time of the first frame, in seconds: B-frame streams may start later than 0. */
+  firstSeconds: number;
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A source for `blob`, or null when its container or codec is not one this
+ * page can demux and decode here: the caller then hands the file to the
+ * browser's player, which plays what it can and words the error otherwise.
+ */
+export async function openCodecVideo(blob: Blob, limits: MediaLimits, signal?: AbortSignal): Promise<VideoSource | null> {
+  const input = new Input({ source: new BlobSource(blob), formats: [MP4, QTFF, WEBM, MATROSKA] });
+  try {
+    const readable = await withDeadline(probe(input), signal, 'The file could not be read within');
+    if (!readable) {
+      input.dispose();
+      return null;
+    }
+    const durationMs = checkedDurationMs(readable.durationSeconds * 1000, limits);
+    // A frame larger than an image may be is drawn smaller, as decodeImage does.
+    const { width, height } = boundedDecodeSize(readable.width, readable.height, 1, limits.maxDecodedPixels) ?? readable;
+    return {
+      decoder: 'webcodecs',
+      durationMs,
+      width,
+      height,
+      frames: (positionsMs, frameSignal) => decodeFrames(readable, { width, height }, positionsMs, frameSignal),
+      close: () => input.dispose(),
+    };
+  } catch (error) {
+    input.dispose();
+    throw error;
+  }
+}
+
+/** The primary video track with what the frames need, or null where this decoder does not apply. */
+async function probe(input: Input): Promise<ReadableTrack | null> {
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track || !(await track.canDecode())) return null;
+    const [firstSeconds, durationSeconds, width, height] = await Promise.all([
+      track.getFirstTimestamp(),
+      track.computeDuration(),
+      track.getDisplayWidth(),
+      track.getDisplayHeight(),
+    ]);
+    return { track, firstSeconds, durationSeconds, width, height };
+  } catch {
+    // Not a container mediabunny reads (a cut-off file, an audio-only one): the player decides.
+    return null;
+  }
+}
+
+async function* decodeFrames(
+  { track, firstSeconds }: ReadableTrack,
+  size: { width: number; height: number },
+  positionsMs: readonly number[],
+  signal?: AbortSignal,
+): AsyncGenerator<ImageBitmap, void, undefined> {
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new DetectorError('out_of_memory', 'No 2D canvas for a video frame.');
+  // Position 0 means the first frame, as it does in the player, even when the stream starts later.
+  const samples = new VideoSampleSink(track).samplesAtTimestamps(positionsMs.map((ms) => Math.max(ms / 1000, firstSeconds)));
+  // The decoder runs on the browser's media thread: asking for the next frame before handing this
+  // one out lets it decode while the caller analyses.
+  let ahead: Promise<IteratorResult<VideoSample | null, void>> | null = samples.next();
+  try {
+    for (const [index, ms] of positionsMs.entries()) {
+      let sample: VideoSample | null | void;
+      try {
+        sample = (await withDeadline(ahead!, signal, `No frame at ${Math.round(ms)} ms within`, closeSample)).value;
+      } catch (error) {
+        ahead = null; // abandoned to withDeadline, which closes what it yields
+        if (error instanceof DetectorError) throw error;
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
+      }
+      ahead = index + 1 < positionsMs.length ? samples.next() : null;
+      if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
+      try {
+        sample.draw(context, 0, 0, size.width, size.height); // applies the track's rotation
+      } finally {
+        sample.close();
+      }
+      yield canvas.transferToImageBitmap();
+    }
+  } finally {
+    ahead?.then(closeSample, () => undefined);
+    // Not awaited: a decode still running after an abort would hold the caller up until it ends.
+    samples.return(undefined).catch(() => undefined);
+  }
+}
+
+const closeSample = (result: IteratorResult<VideoSample | null, void>) => result.value?.close();

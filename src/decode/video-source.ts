@@ -1,0 +1,35 @@
+/** decode, for videos: what both video decoders hand the pipeline, and the checks they share. */
+import { DetectorError } from '../respond/errors';
+import type { MediaLimits } from './limits';
+
+export type VideoInput = Blob | HTMLVideoElement;
+
+/** Which decoder read the frames; reported in the response's `video.decoder`. */
+export type VideoDecoding = 'webcodecs' | 'element';
+
+/** 'auto' takes WebCodecs where it can; 'element' always seeks in the browser's player. */
+export type VideoDecoderChoice = 'auto' | 'element';
+
+export interface VideoSource {
+  decoder: VideoDecoding;
+  durationMs: number;
+  /** Size of the frames handed out (rotation applied). */
+  width: number;
+  height: number;
+  /** The frames shown at each of `positionsMs` (ascending), in order. */
+  frames(positionsMs: readonly number[], signal?: AbortSignal): AsyncGenerator<ImageBitmap, void, undefined>;
+  /** Releases the decoder and the media's memory at once. */
+  close(): void;
+}
+
+/** A stalled demuxer or decoder (a cut-off file, a codec that never answers) fails after this long. */
+export const FRAME_WAIT_MS = 10_000;
+
+/** The duration in ms, once it is known to be usable and within the limit. */
+export function checkedDurationMs(durationMs: number, limits: MediaLimits): number {
+  if (!(durationMs > 0)) throw new DetectorError('no_video_frames', 'Its duration is zero.');
+  if (durationMs > limits.maxVideoSeconds * 1000) {
+    throw new DetectorError('video_too_long', `It lasts ${Math.round(durationMs / 1000)} s; the limit is ${limits.maxVideoSeconds} s.`);
+  }
+  return durationMs;
+}
