@@ -205,13 +205,22 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       const timings: Timings[] = [];
       const began = performance.now();
       const decoded = source.frames(positions, signal);
+      // The next frame is decoded while this one is analysed: the decoder, the page and the
+      // classifier's worker then work side by side. The no-op catch keeps a failure of a frame
+      // not yet awaited from being reported as unhandled; awaiting it still throws.
+      const upcoming = () => {
+        const image = decoded.next().then((next) => (next.done ? null : withDetectionCopy(next.value)));
+        image.catch(() => undefined);
+        return image;
+      };
+      let ahead: Promise<DecodedImage | null> | null = upcoming();
       try {
-        for (const position of positions) {
+        for (const [index, position] of positions.entries()) {
           if (signal?.aborted) throw new DetectorError('cancelled');
           const started = performance.now();
-          const next = await decoded.next();
-          if (next.done) throw new DetectorError('no_video_frames', `No frame at ${position} ms.`);
-          const image = await withDetectionCopy(next.value);
+          const image = await ahead!;
+          ahead = index + 1 < positions.length ? upcoming() : null;
+          if (!image) throw new DetectorError('no_video_frames', `No frame at ${position} ms.`);
           try {
             const result = await analyse(stages, image, started);
             frames.push({ position, deepfake: imageScore(result.faces), faces: faceResults(result.faces, image.width, image.height) });
@@ -224,8 +233,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
           onProgress?.({ done, total: positions.length, elapsedMs, remainingMs: (elapsedMs / done) * (positions.length - done), frame: frames.at(-1)! });
         }
       } finally {
-        // Closes the decoder's frames still in flight when the loop ends early (cancelled, failed).
-        await decoded.return(undefined);
+        // When the loop ends early (cancelled, failed), the frame decoded ahead is closed once it
+        // arrives, and the decoder stops; neither is waited for, so a cancel answers at once.
+        ahead?.then((image) => image?.close(), () => undefined);
+        decoded.return(undefined).catch(() => undefined);
       }
       if (frames.length === 0) throw new DetectorError('no_video_frames');
       const summary = videoSummary(frames.map((frame) => ({ deepfake: frame.deepfake, faces: frame.faces.length })));
