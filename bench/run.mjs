@@ -179,8 +179,9 @@ async function benchSetting(threads, sustainedChecks) {
       wallMs,
       framesPerSecond: frames / (wallMs / 1000),
       perFrame: Object.fromEntries(Object.entries(response.timings).map(([k, v]) => [k, v / frames])),
+      rssAfter: chromiumRss(),
     });
-    peak.rss = Math.max(peak.rss, chromiumRss());
+    peak.rss = Math.max(peak.rss, video.at(-1).rssAfter);
   }
   await app.close();
   return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status }, warm: images, memory: { baseline, peak }, sustained, video };
@@ -220,7 +221,7 @@ for (const s of report.settings) {
     ...(s.video.length > 0
       ? s.video.map(
           (v) =>
-            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms).`,
+            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms); renderer memory after it ${mib(v.rssAfter)} MiB.`,
         )
       : ['Video: not measured (no ffmpeg).']),
     '',

@@ -8,7 +8,7 @@ import { createClassifier, type Classifier, type ClassifierOptions } from './cla
 import { CLASSIFIER_INPUT_SIZE } from './crop/geometry';
 import { cropFace } from './crop/pixels';
 import { uncertainty } from './crop/quality';
-import { decodeImage, withDetectionCopy, type DecodedImage, type ImageInput } from './decode/image';
+import { decodeImage, type DecodedImage, type ImageInput } from './decode/image';
 import { DEFAULT_LIMITS, type MediaLimits } from './decode/limits';
 import { sniffVideoContainer, VIDEO_MAGIC_BYTES } from './decode/sniff';
 import { fetchMedia, parseMediaUrl } from './decode/url';
@@ -162,7 +162,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     const decoded = performance.now();
     const faces = selectFaces(stages.faces.detect(image.detection, image.scale), selection);
     const detected = performance.now();
-    const crops = faces.map((face) => cropFace(image.source, face));
+    const crops = await Promise.all(faces.map((face) => cropFace(image.source, face)));
     const cropped = performance.now();
     const { scores, ms: inference } = await stages.classifier.classify(crops, CLASSIFIER_INPUT_SIZE);
     const classified = performance.now();
@@ -209,7 +209,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       // classifier's worker then work side by side. The no-op catch keeps a failure of a frame
       // not yet awaited from being reported as unhandled; awaiting it still throws.
       const upcoming = () => {
-        const image = decoded.next().then((next) => (next.done ? null : withDetectionCopy(next.value)));
+        const image = decoded.next().then((next) => (next.done ? null : next.value));
         image.catch(() => undefined);
         return image;
       };

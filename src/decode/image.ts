@@ -9,10 +9,11 @@ import { DETECTION_MAX_SIDE } from '../faces/constants';
 import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
 import { bitmapOptions, type DecodeReply, type DecodeRequest } from './decode-protocol';
+import type { PixelSource } from '../crop/pixels';
 
 export interface DecodedImage {
   /** Full-resolution pixels; classifier crops come from here. */
-  source: ImageBitmap;
+  source: PixelSource;
   /** Copy with the longest side at most DETECTION_MAX_SIDE (or `source` itself). */
   detection: ImageBitmap;
   /** source size / detection size. */
@@ -100,18 +101,20 @@ async function bitmapOf(input: ImageBitmap | HTMLImageElement, limits: MediaLimi
   }
 }
 
+/** The size face detection sees an image of `width` x `height` at: its longest side at most DETECTION_MAX_SIDE. */
+export function detectionSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.max(1, Math.max(width, height) / DETECTION_MAX_SIDE);
+  return { width: Math.max(1, Math.round(width / scale)), height: Math.max(1, Math.round(height / scale)) };
+}
+
 /** The image plus the smaller copy that face detection runs on; takes ownership of `source`. */
 export async function withDetectionCopy(source: ImageBitmap): Promise<DecodedImage> {
   const { width, height } = source;
-  const scale = Math.max(1, Math.max(width, height) / DETECTION_MAX_SIDE);
+  const size = detectionSize(width, height);
   const detection =
-    scale === 1
+    size.width === width && size.height === height
       ? source
-      : await createImageBitmap(source, {
-          resizeWidth: Math.max(1, Math.round(width / scale)),
-          resizeHeight: Math.max(1, Math.round(height / scale)),
-          resizeQuality: 'medium',
-        });
+      : await createImageBitmap(source, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
   return {
     source,
     detection,

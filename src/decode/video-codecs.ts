@@ -8,6 +8,7 @@
  */
 import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { DetectorError } from '../respond/errors';
+import { detectionSize, withDetectionCopy, type DecodedImage } from './image';
 import { boundedDecodeSize, type MediaLimits } from './limits';
 import { withDeadline } from './deadline';
 import { checkedDurationMs, type VideoSource } from './video-source';
@@ -74,10 +75,7 @@ async function* decodeFrames(
   size: { width: number; height: number },
   positionsMs: readonly number[],
   signal?: AbortSignal,
-): AsyncGenerator<ImageBitmap, void, undefined> {
-  const canvas = new OffscreenCanvas(size.width, size.height);
-  const context = canvas.getContext('2d');
-  if (!context) throw new DetectorError('out_of_memory', 'No 2D canvas for a video frame.');
+): AsyncGenerator<DecodedImage, void, undefined> {
   // Position 0 means the first frame, as it does in the player, even when the stream starts later.
   const samples = new VideoSampleSink(track).samplesAtTimestamps(positionsMs.map((ms) => Math.max(ms / 1000, firstSeconds)));
   // The decoder runs on the browser's media thread: asking for the next frame before handing this
@@ -96,12 +94,7 @@ async function* decodeFrames(
       }
       ahead = index + 1 < positionsMs.length ? samples.next() : null;
       if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
-      try {
-        sample.draw(context, 0, 0, size.width, size.height); // applies the track's rotation
-      } finally {
-        sample.close();
-      }
-      yield canvas.transferToImageBitmap();
+      yield await toDecodedImage(sample, size);
     }
   } finally {
     ahead?.then(closeSample, () => undefined);
@@ -111,3 +104,58 @@ async function* decodeFrames(
 }
 
 const closeSample = (result: IteratorResult<VideoSample | null, void>) => result.value?.close();
+
+/**
+ * The sample as the pipeline's image; takes ownership of it. An upright frame
+ * with square pixels stays the decoder's VideoFrame, crops convert just their
+ * region, and only the detection copy is drawn, at its smaller size. Other
+ * frames (turned or mirrored by the container, non-square pixels) are drawn
+ * whole, which applies all that, at most `size`.
+ */
+async function toDecodedImage(sample: VideoSample, size: { width: number; height: number }): Promise<DecodedImage> {
+  try {
+    const frame = sample.toVideoFrame();
+    const visible = frame.visibleRect;
+    if (sample.rotation === 0 && !sample.flip && visible && frame.displayWidth === visible.width && frame.displayHeight === visible.height) {
+      return withDrawnDetectionCopy(frame);
+    }
+    frame.close();
+    const { canvas, context } = canvas2d(size);
+    sample.draw(context, 0, 0, size.width, size.height);
+    return await withDetectionCopy(canvas.transferToImageBitmap());
+  } finally {
+    sample.close();
+  }
+}
+
+function withDrawnDetectionCopy(frame: VideoFrame): DecodedImage {
+  const { displayWidth: width, displayHeight: height } = frame;
+  let detection: ImageBitmap;
+  try {
+    const { canvas, context } = canvas2d(detectionSize(width, height));
+    context.imageSmoothingQuality = 'medium'; // as createImageBitmap's resize does for still images
+    context.drawImage(frame, 0, 0, canvas.width, canvas.height);
+    detection = canvas.transferToImageBitmap();
+  } catch (error) {
+    frame.close();
+    throw error;
+  }
+  return {
+    source: frame,
+    detection,
+    scale: width / detection.width,
+    width,
+    height,
+    close() {
+      detection.close();
+      frame.close();
+    },
+  };
+}
+
+function canvas2d({ width, height }: { width: number; height: number }) {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new DetectorError('out_of_memory', `No ${width}x${height} canvas for a video frame.`);
+  return { canvas, context };
+}

@@ -7,6 +7,7 @@
  * every wait has a deadline and honours the caller's AbortSignal.
  */
 import { DetectorError } from '../respond/errors';
+import { withDetectionCopy } from './image';
 import type { MediaLimits } from './limits';
 import { checkedDurationMs, FRAME_WAIT_MS, type VideoInput, type VideoSource } from './video-source';
 
@@ -48,7 +49,7 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
       width: video.videoWidth,
       height: video.videoHeight,
       async *frames(positionsMs, frameSignal) {
-        for (const ms of positionsMs) yield await frameAt(ms, frameSignal);
+        for (const ms of positionsMs) yield await withDetectionCopy(await frameAt(ms, frameSignal));
       },
       close,
     };

@@ -1,5 +1,6 @@
 /** decode, for videos: what both video decoders hand the pipeline, and the checks they share. */
 import { DetectorError } from '../respond/errors';
+import type { DecodedImage } from './image';
 import type { MediaLimits } from './limits';
 
 export type VideoInput = Blob | HTMLVideoElement;
@@ -16,8 +17,8 @@ export interface VideoSource {
   /** Size of the frames handed out (rotation applied). */
   width: number;
   height: number;
-  /** The frames shown at each of `positionsMs` (ascending), in order. */
-  frames(positionsMs: readonly number[], signal?: AbortSignal): AsyncGenerator<ImageBitmap, void, undefined>;
+  /** The frames shown at each of `positionsMs` (ascending), in order, each with its copy for face detection. */
+  frames(positionsMs: readonly number[], signal?: AbortSignal): AsyncGenerator<DecodedImage, void, undefined>;
   /** Releases the decoder and the media's memory at once. */
   close(): void;
 }
