@@ -5,6 +5,7 @@
  * packet at most once: a sampled frame costs the frames since the previous
  * sample, where a seek in the browser's player decodes again from the last
  * keyframe (up to 250 frames apart in ffmpeg's default H.264) for every one.
+ * Decoded frames stay in the decoder's YUV where they can (see toDecodedImage).
  */
 import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { DetectorError } from '../respond/errors';
@@ -36,14 +37,12 @@ export async function openCodecVideo(blob: Blob, limits: MediaLimits, signal?: A
       return null;
     }
     const durationMs = checkedDurationMs(readable.durationSeconds * 1000, limits);
-    // A frame larger than an image may be is drawn smaller, as decodeImage does.
-    const { width, height } = boundedDecodeSize(readable.width, readable.height, 1, limits.maxDecodedPixels) ?? readable;
+    // A frame that has to be drawn whole is drawn no larger than decodeImage makes an image.
+    const drawnSize = boundedDecodeSize(readable.width, readable.height, 1, limits.maxDecodedPixels) ?? readable;
     return {
       decoder: 'webcodecs',
       durationMs,
-      width,
-      height,
-      frames: (positionsMs, frameSignal) => decodeFrames(readable, { width, height }, positionsMs, frameSignal),
+      frames: (positionsMs, frameSignal) => decodeFrames(readable, drawnSize, positionsMs, frameSignal),
       close: () => input.dispose(),
     };
   } catch (error) {
@@ -72,7 +71,7 @@ async function probe(input: Input): Promise<ReadableTrack | null> {
 
 async function* decodeFrames(
   { track, firstSeconds }: ReadableTrack,
-  size: { width: number; height: number },
+  drawnSize: { width: number; height: number },
   positionsMs: readonly number[],
   signal?: AbortSignal,
 ): AsyncGenerator<DecodedImage, void, undefined> {
@@ -94,7 +93,7 @@ async function* decodeFrames(
       }
       ahead = index + 1 < positionsMs.length ? samples.next() : null;
       if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
-      yield await toDecodedImage(sample, size);
+      yield await toDecodedImage(sample, drawnSize);
     }
   } finally {
     ahead?.then(closeSample, () => undefined);

@@ -46,8 +46,6 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
     return {
       decoder: 'element',
       durationMs,
-      width: video.videoWidth,
-      height: video.videoHeight,
       async *frames(positionsMs, frameSignal) {
         for (const ms of positionsMs) yield await withDetectionCopy(await frameAt(ms, frameSignal));
       },

@@ -14,9 +14,6 @@ export type VideoDecoderChoice = 'auto' | 'element';
 export interface VideoSource {
   decoder: VideoDecoding;
   durationMs: number;
-  /** Size of the frames handed out (rotation applied). */
-  width: number;
-  height: number;
   /** The frames shown at each of `positionsMs` (ascending), in order, each with its copy for face detection. */
   frames(positionsMs: readonly number[], signal?: AbortSignal): AsyncGenerator<DecodedImage, void, undefined>;
   /** Releases the decoder and the media's memory at once. */
