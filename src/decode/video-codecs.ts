@@ -77,26 +77,20 @@ async function* decodeFrames(
 ): AsyncGenerator<DecodedImage, void, undefined> {
   // Position 0 means the first frame, as it does in the player, even when the stream starts later.
   const samples = new VideoSampleSink(track).samplesAtTimestamps(positionsMs.map((ms) => Math.max(ms / 1000, firstSeconds)));
-  // The decoder runs on the browser's media thread: asking for the next frame before handing this
-  // one out lets it decode while the caller analyses.
-  let ahead: Promise<IteratorResult<VideoSample | null, void>> | null = samples.next();
   try {
-    for (const [index, ms] of positionsMs.entries()) {
+    for (const ms of positionsMs) {
       let sample: VideoSample | null | void;
       try {
-        sample = (await withDeadline(ahead!, signal, `No frame at ${Math.round(ms)} ms within`, closeSample)).value;
+        sample = (await withDeadline(samples.next(), signal, `No frame at ${Math.round(ms)} ms within`, closeSample)).value;
       } catch (error) {
-        ahead = null; // abandoned to withDeadline, which closes what it yields
         if (error instanceof DetectorError) throw error;
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
       }
-      ahead = index + 1 < positionsMs.length ? samples.next() : null;
       if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
       yield await toDecodedImage(sample, drawnSize);
     }
   } finally {
-    ahead?.then(closeSample, () => undefined);
     // Not awaited: a decode still running after an abort would hold the caller up until it ends.
     samples.return(undefined).catch(() => undefined);
   }
