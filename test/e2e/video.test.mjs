@@ -80,6 +80,17 @@ describe('video checks in the built app', () => {
     assert.match(audio.error.message, /no video track/);
   });
 
+  it('answers a clip whose frames are damaged with a media error from either decoder', async () => {
+    // 3,000 bytes scrambled 40% into the file: inside the coded frames, past the headers.
+    const damaged = Buffer.from(faceMp4);
+    const start = Math.floor(damaged.length * 0.4);
+    for (let i = start; i < start + 3000; i++) damaged[i] = (damaged[i] * 7 + 13) & 255;
+    for (const decoder of ['auto', 'element']) {
+      const { response } = await checkVideoFile(app.page, damaged, 'damaged.mp4', 'video/mp4', { interval: 0.5, decoder });
+      assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'media_error', 29], `${decoder}: ${JSON.stringify(response)}`);
+    }
+  });
+
   it('answers a codec this browser cannot decode with a clear media error', async () => {
     const { response } = await checkVideoFile(app.page, fixture('unsupported-codec.mp4'), 'unsupported-codec.mp4', 'video/mp4');
     assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'media_error', 21], JSON.stringify(response));
