@@ -31,3 +31,37 @@ export function checkedDurationMs(durationMs: number, limits: MediaLimits): numb
   }
   return durationMs;
 }
+
+/**
+ * `first`, handing over to the source `openSecond` makes when `first` fails
+ * before its first frame. WebCodecs may accept a stream's configuration and
+ * still fail on its data (a profile its decoder lacks) where the browser's
+ * player copes. Once a frame has come, or on a cancel, a failure stands.
+ */
+export function withFallback(first: VideoSource, openSecond: (signal?: AbortSignal) => Promise<VideoSource>): VideoSource {
+  let active = first;
+  return {
+    get decoder() {
+      return active.decoder;
+    },
+    durationMs: first.durationMs,
+    async *frames(positionsMs, signal) {
+      let delivered = 0;
+      try {
+        for await (const image of first.frames(positionsMs, signal)) {
+          delivered++;
+          yield image;
+        }
+        return;
+      } catch (error) {
+        if (delivered > 0 || (error instanceof DetectorError && error.reason === 'cancelled')) throw error;
+      }
+      active = await openSecond(signal);
+      yield* active.frames(positionsMs, signal);
+    },
+    close() {
+      first.close();
+      if (active !== first) active.close();
+    },
+  };
+}

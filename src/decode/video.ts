@@ -4,12 +4,13 @@
  * page has it and the codec is supported: its packets are demuxed in the page
  * and decoded forwards, each at most once, however sparse the keyframes.
  * Anything else (a <video> element, a container or codec WebCodecs does not
- * take, a page without WebCodecs) is seeked frame by frame in the browser's
- * own player, which also words the errors for files that neither can read.
+ * take or fails on before the first frame, a page without WebCodecs) is
+ * seeked frame by frame in the browser's own player, which also words the
+ * errors for files that neither can read.
  */
 import { checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { openElementVideo } from './video-element';
-import type { VideoDecoderChoice, VideoInput, VideoSource } from './video-source';
+import { withFallback, type VideoDecoderChoice, type VideoInput, type VideoSource } from './video-source';
 
 export type { VideoDecoderChoice, VideoDecoding, VideoInput, VideoSource } from './video-source';
 
@@ -24,7 +25,7 @@ export async function openVideo(
     // Loaded on the first video: the demuxers would otherwise double the script every image check waits for.
     const { openCodecVideo } = await import('./video-codecs');
     const source = await openCodecVideo(input, limits, signal);
-    if (source) return source;
+    if (source) return withFallback(source, (frameSignal) => openElementVideo(input, limits, frameSignal));
   }
   return openElementVideo(input, limits, signal);
 }
