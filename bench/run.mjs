@@ -5,7 +5,7 @@
  *  - cold start: page load until the detector is ready, and the first check;
  *  - warm checks: median and p90 per stage over --runs checks of each image
  *    (0.26 to 24 megapixels; one face, four faces, none);
- *  - memory: the page's JS heap and the renderer processes' resident memory, peak;
+ *  - memory: the page's JS heap and the renderer processes' private and resident memory, peak;
  *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg,
  *    read by each decoder (WebCodecs, and the browser's player seeking);
  *  - sustained use: --sustained consecutive checks in one page (first setting
@@ -55,19 +55,35 @@ function videoClip() {
 }
 
 /**
- * Resident memory of Chromium's renderer processes (Linux `ps`): the page,
- * its workers and their wasm heaps, without the browser and GPU processes.
+ * Memory of Chromium's renderer processes (the page, its workers and their
+ * wasm heaps, without the browser and GPU processes), summed. `rss` counts
+ * every resident page, the code Chromium shares with its other processes
+ * included, once per process; `private` counts only the pages no other
+ * process maps (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup),
+ * which is what the page costs the machine.
  */
-function chromiumRss() {
+function rendererMemory() {
+  const memory = { rss: 0, private: 0 };
+  let lines = [];
   try {
-    return execFileSync('ps', ['-C', 'chromium', '-o', 'rss=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes('--type=renderer'))
-      .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]) * 1024, 0);
+    lines = execFileSync('ps', ['-C', 'chromium', '-o', 'pid=,rss=,args='], { encoding: 'utf8' }).split('\n');
   } catch {
-    return 0;
+    return memory;
   }
+  for (const line of lines.filter((entry) => entry.includes('--type=renderer'))) {
+    const [pid, rss] = line.trim().split(/\s+/);
+    memory.rss += Number(rss) * 1024;
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      for (const field of ['Private_Clean', 'Private_Dirty']) memory.private += Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? 0) * 1024;
+    } catch {
+      // The process ended between ps and the read.
+    }
+  }
+  return memory;
 }
+
+const maxMemory = (a, b) => ({ rss: Math.max(a.rss, b.rss), private: Math.max(a.private, b.private) });
 
 /** JS heap after a full garbage collection, so that growth means memory kept, not garbage not yet collected. */
 async function settledHeap(cdp) {
@@ -134,7 +150,7 @@ async function benchSetting(threads, sustainedChecks) {
     { base64: astronaut.toString('base64'), noFace: readFileSync('test/fixtures/no-face.png').toString('base64'), generated },
   );
 
-  const baseline = { heap: await heap(), rss: chromiumRss() };
+  const baseline = { heap: await heap(), renderers: rendererMemory() };
   const peak = { ...baseline };
   const images = [];
   for (const label of await app.page.evaluate(() => Object.keys(window.benchImages))) {
@@ -146,7 +162,7 @@ async function benchSetting(threads, sustainedChecks) {
       timings.push(response.timings);
       faces = response.faces.length;
       peak.heap = Math.max(peak.heap, await heap());
-      peak.rss = Math.max(peak.rss, chromiumRss());
+      peak.renderers = maxMemory(peak.renderers, rendererMemory());
     }
     const stages = Object.fromEntries(
       ['decode', 'detect', 'crop', 'classify', 'inference', 'total'].map((stage) => {
@@ -179,9 +195,9 @@ async function benchSetting(threads, sustainedChecks) {
       wallMs,
       framesPerSecond: frames / (wallMs / 1000),
       perFrame: Object.fromEntries(Object.entries(response.timings).map(([k, v]) => [k, v / frames])),
-      rssAfter: chromiumRss(),
+      renderersAfter: rendererMemory(),
     });
-    peak.rss = Math.max(peak.rss, video.at(-1).rssAfter);
+    peak.renderers = maxMemory(peak.renderers, video.at(-1).renderersAfter);
   }
   await app.close();
   return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status }, warm: images, memory: { baseline, peak }, sustained, video };
@@ -214,14 +230,14 @@ for (const s of report.settings) {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.inference.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
     '',
-    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes' resident memory (page, workers, wasm heaps) ${mib(s.memory.baseline.rss)} MiB before, peak ${mib(s.memory.peak.rss)} MiB.`,
+    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes (page, workers, wasm heaps) private memory ${mib(s.memory.baseline.renderers.private)} MiB before, peak ${mib(s.memory.peak.renderers.private)} MiB; resident, with the code shared with Chromium's other processes counted in each, ${mib(s.memory.baseline.renderers.rss)} MiB before, peak ${mib(s.memory.peak.renderers.rss)} MiB.`,
     ...(s.sustained
       ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth).`]
       : []),
     ...(s.video.length > 0
       ? s.video.map(
           (v) =>
-            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms); renderer memory after it ${mib(v.rssAfter)} MiB.`,
+            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms); renderers' private memory after it ${mib(v.renderersAfter.private)} MiB (resident ${mib(v.renderersAfter.rss)}).`,
         )
       : ['Video: not measured (no ffmpeg).']),
     '',
