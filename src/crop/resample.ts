@@ -41,42 +41,69 @@ export function axisTaps(start: number, side: number, size: number): Taps[] {
 
 const clampIndex = (index: number, length: number) => (index < 0 ? 0 : index >= length ? length - 1 : index);
 
+/**
+ * One axis's taps flattened for the inner loops: for output sample i, taps
+ * start[i] .. start[i + 1] - 1, each a source index (clamped into the image)
+ * and its weight, in the order axisTaps gives them, so every sum adds the
+ * same terms in the same order as the plain formulation (and Python's).
+ */
+function flatTaps(taps: Taps[], length: number) {
+  const start = new Int32Array(taps.length + 1);
+  taps.forEach((tap, i) => (start[i + 1] = start[i]! + tap.weights.length));
+  const index = new Int32Array(start[taps.length]!);
+  const weight = new Float64Array(start[taps.length]!);
+  taps.forEach(({ first, weights }, i) => {
+    for (let k = 0; k < weights.length; k++) {
+      index[start[i]! + k] = clampIndex(first + k, length);
+      weight[start[i]! + k] = weights[k]!;
+    }
+  });
+  return { start, index, weight };
+}
+
 /** The `size` x `size` RGB crop (row-major, 3 bytes a pixel) of `square`. */
 export function resampleSquare(image: RgbaImage, square: CropSquare, size: number): Uint8Array {
-  const columns = axisTaps(square.x, square.side, size);
-  const rows = axisTaps(square.y, square.side, size);
-  const rowFirst = Math.min(...rows.map((r) => r.first));
-  const rowLast = Math.max(...rows.map((r) => r.first + r.weights.length - 1));
+  const columnTaps = axisTaps(square.x, square.side, size);
+  const rowTaps = axisTaps(square.y, square.side, size);
+  const rowFirst = Math.min(...rowTaps.map((r) => r.first));
+  const rowLast = Math.max(...rowTaps.map((r) => r.first + r.weights.length - 1));
+  const columns = flatTaps(columnTaps, image.width);
+  const data = image.data;
+  const stride = size * 3;
 
   // Horizontal pass over every source row the vertical pass will read.
-  const band = new Float64Array((rowLast - rowFirst + 1) * size * 3);
+  const band = new Float64Array((rowLast - rowFirst + 1) * stride);
   for (let j = rowFirst; j <= rowLast; j++) {
     const rowOffset = clampIndex(j, image.height) * image.width * 4;
-    const bandOffset = (j - rowFirst) * size * 3;
-    columns.forEach(({ first, weights }, x) => {
+    const bandOffset = (j - rowFirst) * stride;
+    for (let x = 0; x < size; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      for (let k = 0; k < weights.length; k++) {
-        const at = rowOffset + clampIndex(first + k, image.width) * 4;
-        const w = weights[k]!;
-        r += w * image.data[at]!;
-        g += w * image.data[at + 1]!;
-        b += w * image.data[at + 2]!;
+      for (let t = columns.start[x]!, end = columns.start[x + 1]!; t < end; t++) {
+        const at = rowOffset + columns.index[t]! * 4;
+        const w = columns.weight[t]!;
+        r += w * data[at]!;
+        g += w * data[at + 1]!;
+        b += w * data[at + 2]!;
       }
       band[bandOffset + x * 3] = r;
       band[bandOffset + x * 3 + 1] = g;
       band[bandOffset + x * 3 + 2] = b;
-    });
+    }
   }
 
-  const out = new Uint8Array(size * size * 3);
-  rows.forEach(({ first, weights }, y) => {
-    for (let x = 0; x < size * 3; x++) {
-      let value = 0;
-      for (let k = 0; k < weights.length; k++) value += weights[k]! * band[(first + k - rowFirst) * size * 3 + x]!;
-      out[y * size * 3 + x] = Math.min(255, Math.max(0, Math.floor(value + 0.5)));
+  // Vertical pass, a whole output row at a time so that the inner loop runs along memory.
+  const out = new Uint8Array(size * stride);
+  const sums = new Float64Array(stride);
+  rowTaps.forEach(({ first, weights }, y) => {
+    sums.fill(0);
+    for (let k = 0; k < weights.length; k++) {
+      const w = weights[k]!;
+      const from = (first + k - rowFirst) * stride;
+      for (let x = 0; x < stride; x++) sums[x]! += w * band[from + x]!;
     }
+    for (let x = 0; x < stride; x++) out[y * stride + x] = Math.min(255, Math.max(0, Math.floor(sums[x]! + 0.5)));
   });
   return out;
 }
