@@ -4,8 +4,8 @@ import { resampleSquare, type RgbaImage } from './resample';
 
 /**
  * Full-resolution pixels. A video frame stays in the decoder's YUV until a
- * crop asks for its region: turning a whole 1080p frame into RGB costs more
- * than the rest of a frame's analysis.
+ * crop asks for its region: without a GPU, turning a whole 1080p frame into
+ * RGB is among the costliest steps of a frame's analysis.
  */
 export type PixelSource = ImageBitmap | VideoFrame;
 
