@@ -90,7 +90,10 @@ export function validateRequest(request: unknown, options: VideoCheckOptions | u
   if (media != null && !isMedia(media)) {
     return new DetectorError('invalid_argument', 'media must be a File, Blob, ImageBitmap, HTMLImageElement or HTMLVideoElement.');
   }
-  const { interval, maxFrames } = options ?? {};
+  const { interval, maxFrames, decoder } = options ?? {};
+  if (decoder !== undefined && decoder !== 'auto' && decoder !== 'element') {
+    return new DetectorError('invalid_argument', `decoder must be 'auto' or 'element'; got ${JSON.stringify(decoder).slice(0, 40)}.`);
+  }
   if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) {
     return new DetectorError('invalid_argument', 'interval must be a positive number of seconds.');
   }
