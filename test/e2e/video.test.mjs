@@ -42,8 +42,8 @@ describe('video checks in the built app', () => {
     assert.equal(response.video.interval, 500);
   });
 
-  it('decodes files with WebCodecs and reads the same frames as the browser\'s player, a phone\'s rotated clip included', async () => {
-    for (const [name, type] of [['face.mp4', 'video/mp4'], ['face.webm', 'video/webm'], ['portrait-rotated.mp4', 'video/mp4']]) {
+  it('decodes files with WebCodecs and reads the same frames as the browser\'s player, a phone\'s rotated clip and an odd size included', async () => {
+    for (const [name, type] of [['face.mp4', 'video/mp4'], ['face.webm', 'video/webm'], ['portrait-rotated.mp4', 'video/mp4'], ['odd-size.webm', 'video/webm']]) {
       const bytes = fixture(name);
       const codecs = (await checkVideoFile(app.page, bytes, name, type, { interval: 0.5 })).response;
       const player = (await checkVideoFile(app.page, bytes, name, type, { interval: 0.5, decoder: 'element' })).response;
