@@ -63,6 +63,25 @@ describe('video checks in the built app', () => {
     }
   });
 
+  it('checks a <video> element the page already shows, through the player', async () => {
+    const response = await app.page.evaluate(async (base64) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = URL.createObjectURL(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'face.mp4', { type: 'video/mp4' }));
+      await new Promise((resolve, reject) => {
+        video.addEventListener('loadeddata', resolve, { once: true });
+        video.addEventListener('error', reject, { once: true });
+      });
+      const result = await window.deepfakeDetector.checkVideo({ media: video });
+      URL.revokeObjectURL(video.src);
+      return result;
+    }, faceMp4.toString('base64'));
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.equal(response.video.decoder, 'element');
+    assert.deepEqual(response.data.frames.map((frame) => [frame.info.position, frame.faces.length]), [[0, 1], [1000, 1], [2000, 1]]);
+    assert.equal(response.media.uri, null, 'a blob: URL is never reported');
+  });
+
   it('answers 0 for a clip without faces', async () => {
     const { response } = await checkVideoFile(app.page, fixture('no-face.webm'), 'no-face.webm', 'video/webm');
     assert.equal(response.status, 'success', JSON.stringify(response));
