@@ -30,13 +30,13 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Picks the astronaut in the first widget of `frame` and resolves to the `result` event's response. */
-async function checkInWidget(frame, selector = 'deepfake-check') {
+/** Picks `fixture` in the first widget of `frame` and resolves to the `result` event's response. */
+async function checkInWidget(frame, selector = 'deepfake-check', fixture = 'astronaut.jpg') {
   const result = frame.evaluate(
     (selector) => new Promise((resolve) => document.querySelector(selector).addEventListener('result', (event) => resolve(event.detail), { once: true })),
     selector,
   );
-  await frame.locator(selector).first().locator('input[type=file]').setInputFiles(new URL('../fixtures/astronaut.jpg', import.meta.url).pathname);
+  await frame.locator(selector).first().locator('input[type=file]').setInputFiles(new URL(`../fixtures/${fixture}`, import.meta.url).pathname);
   return result;
 }
 
@@ -80,6 +80,19 @@ describe('the <deepfake-check> widget embedded in another page', () => {
     const compact = await checkInWidget(page, 'deepfake-check[compact]');
     assert.equal(compact.status, 'success');
     assert.equal(await page.locator('deepfake-check[compact] canvas').isVisible(), false);
+    await page.close();
+  });
+
+  it('checks a video, loading the WebCodecs demuxer from its own folder', async () => {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${origin}/widget.html`);
+    const before = requests.length;
+    const response = await checkInWidget(page, 'deepfake-check', 'face.mp4');
+    assert.equal(response.status, 'success', JSON.stringify(response));
+    assert.equal(response.video.decoder, 'webcodecs');
+    assert.deepEqual(response.data.frames.map((frame) => frame.faces.length), [1, 1, 1]);
+    assert.ok(requests.slice(before).some((url) => /\/deepfake-check\/assets\/video-codecs-[^/]+\.js$/.test(url)), 'the demuxer chunk came from the widget\'s folder');
     await page.close();
   });
 
