@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { checkFile, openApp } from '../test/e2e/app.mjs';
+import { checkFile, checkVideoFile, openApp } from '../test/e2e/app.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -181,13 +181,10 @@ async function benchSetting(threads, sustainedChecks) {
   const video = [];
   const clip = videoClip();
   // Both decoders on the same clip: WebCodecs decodes forwards, the player seeks from the keyframe for every frame.
+  const clipBytes = clip ? readFileSync(clip) : null;
   for (const decoder of clip ? ['auto', 'element'] : []) {
     const started = performance.now();
-    const response = await app.page.evaluate(
-      async ({ base64, decoder }) =>
-        window.deepfakeDetector.checkVideo({ media: new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'clip.mp4') }, { interval: 0.5, decoder }),
-      { base64: readFileSync(clip).toString('base64'), decoder },
-    );
+    const { response } = await checkVideoFile(app.page, clipBytes, 'clip.mp4', 'video/mp4', { interval: 0.5, decoder });
     const wallMs = performance.now() - started;
     if (response.status !== 'success') throw new Error(`video: ${JSON.stringify(response.error)}`);
     const frames = response.data.frames.length;

@@ -12,7 +12,7 @@ import { DetectorError } from '../respond/errors';
 import { detectionSize, withDetectionCopy, type DecodedImage } from './image';
 import { boundedDecodeSize, type MediaLimits } from './limits';
 import { withDeadline } from './deadline';
-import { checkedDurationMs, type VideoSource } from './video-source';
+import { checkedDurationMs, noFrameAt, type VideoSource } from './video-source';
 
 interface ReadableTrack {
   track: InputVideoTrack;
@@ -83,9 +83,7 @@ async function* decodeFrames(
       try {
         sample = (await withDeadline(samples.next(), signal, `No frame at ${Math.round(ms)} ms within`, closeSample)).value;
       } catch (error) {
-        if (error instanceof DetectorError) throw error;
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
+        throw noFrameAt(ms, error);
       }
       if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
       yield await toDecodedImage(sample, drawnSize);

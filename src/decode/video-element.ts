@@ -9,7 +9,7 @@
 import { DetectorError } from '../respond/errors';
 import { withDetectionCopy } from './image';
 import type { MediaLimits } from './limits';
-import { checkedDurationMs, FRAME_WAIT_MS, type VideoInput, type VideoSource } from './video-source';
+import { checkedDurationMs, FRAME_WAIT_MS, noFrameAt, type VideoInput, type VideoSource } from './video-source';
 
 export async function openElementVideo(input: VideoInput, limits: MediaLimits, signal?: AbortSignal): Promise<VideoSource> {
   const video = document.createElement('video');
@@ -35,12 +35,10 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
       try {
         return await retryUntilDrawable(() => createImageBitmap(video), frameSignal);
       } catch (error) {
-        if (error instanceof DetectorError) throw error;
         if (error instanceof DOMException && error.name === 'SecurityError') {
           throw new DetectorError('url_unreachable', 'The video comes from another origin that does not allow cross-origin reads (CORS).', { cause: error });
         }
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
+        throw noFrameAt(ms, error);
       }
     };
     return {

@@ -32,6 +32,13 @@ export function checkedDurationMs(durationMs: number, limits: MediaLimits): numb
   return durationMs;
 }
 
+/** A decoder's failure to hand over the frame at `ms`, as ours; our own errors pass through as they are. */
+export function noFrameAt(ms: number, error: unknown): DetectorError {
+  if (error instanceof DetectorError) return error;
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms (${reason}).`, { cause: error });
+}
+
 /**
  * `first`, handing over to the source `openSecond` makes when `first` fails
  * before its first frame. WebCodecs may accept a stream's configuration and
