@@ -6,7 +6,9 @@
 # Needs the card's Reproduce step 1 (the pre-zoom UTK harvest and both dfdc-dev harvests) in ~/.cache/deepfake-check.
 #   bash training/cpu_pair.sh SEED TAG "OPTIONS"      e.g.  bash training/cpu_pair.sh 17 vqo "--other-face-share 0.5"
 # Runs: $R/run-s5file-vq-sSEED and $R/run-s5file-TAG-sSEED; files and metrics.json: $R/export-s5file-{vq,TAG}-sSEED;
-# the comparison: $R/compare-s5file-TAG-sSEED.txt.
+# the comparison: $R/compare-s5file-TAG-sSEED.txt. An arm already exported (the reference arm of an earlier pair with
+# the same seed) is not trained or exported again, so pairs of several seeds may share one reference; pairs run side
+# by side take turns at the exports and evaluations (a lock in $R), which need more memory than training.
 set -euo pipefail
 [ $# -eq 3 ] || { sed -n 7p "$0" >&2; exit 2; }
 seed=$1 tag=$2 options=$3
@@ -26,19 +28,24 @@ COMMON="--harvest $HARVEST --images $UTK --arch faceres-bn-narrow-128 --init $st
   --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
 arms=(vq "$tag")
 runs=()
+exported() { [ -f "$R/export-s5file-$1-s$seed/deepfake.onnx" ]; }
 for arm in "${arms[@]}"; do
+  exported "$arm" && continue
   extra=""; [ "$arm" = "$tag" ] && extra=$options
   # $COMMON and $extra are meant to split into words.
   /usr/bin/python3 -m sbi.train $COMMON $extra --out "$R/run-s5file-$arm-s$seed" > "$R/run-s5file-$arm-s$seed.log" 2>&1 &
   runs+=($!)
 done
 for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if either run failed
+exec 9> "$R/.cpu_pair.lock"
+flock 9
 files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
+  files+=("$out/deepfake.onnx")
+  exported "$arm" && continue
   /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$HARVEST" \
     --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
-  files+=("$out/deepfake.onnx")
 done
 /usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
 /usr/bin/python3 -m sbi.evaluate --model "${files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \

@@ -67,6 +67,13 @@ def resample_square(image: np.ndarray, square: CropSquare, size: int = CLASSIFIE
     return np.clip(np.floor(np.moveaxis(out, 0, -1) + 0.5), 0, 255).astype(np.uint8)
 
 
+def resample_plane(plane: np.ndarray, square: CropSquare, size: int) -> np.ndarray:
+    """(size, size) float64 of an (H, W) float plane, filtered as resample_square filters pixels but not rounded:
+    a training target (the blend boundary over a crop), not pixels the app ever sees."""
+    height, width = plane.shape
+    return axis_weights(square.y, square.side, size, height) @ plane.astype(np.float64) @ axis_weights(square.x, square.side, size, width).T
+
+
 def synthetic_image(width: int, height: int) -> np.ndarray:
     """The deterministic RGBA test pattern that the crop fixture is cut from (same formula in TS)."""
     y, x = np.mgrid[0:height, 0:width]

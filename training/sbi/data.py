@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .blend import INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, degrade, mismatch, self_blend, similarity, to_uint8
-from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_square
+from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_plane, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
 TEST_PERCENT = 5
@@ -135,18 +135,36 @@ def make_sample(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.rando
     """A (160, 160, 3) uint8 crop: the photo itself, or its pseudo-fake: self-blended, or with `donor`'s face
     (its photo and record, from pick_donor) pasted in, colour-matched always, since a skin tone unlike the
     photo's would be a cue no swap pipeline leaves."""
+    return make_sample_with_boundary(image, record, fake, rng, augment, recipe, donor)[0]
+
+
+def make_sample_with_boundary(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool = True,
+                              recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None,
+                              boundary_side: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+    """make_sample's crop and, for a `boundary_side` > 0, where the blend's edge lies in it: (side, side) float32 of
+    4 m (1 - m) for the blend mask m (Face X-ray's boundary: 1 where face and photo mix half and half, 0 where
+    either is untouched; all 0 for a real face), filtered down over the same crop and flipped with it.
+    Draws nothing more from `rng`, so the crops are make_sample's."""
+    mask = None
     if fake:
         # Drawn only when asked for, so the recipes from before this option keep their random streams.
         colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
-        image, _ = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
-                              record.mesh if recipe.mesh_masks else None, recipe.warp_share,
-                              colour_match or source is not None, source)
+        image, mask = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
+                                 record.mesh if recipe.mesh_masks else None, recipe.warp_share,
+                                 colour_match or source is not None, source)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:
         image = degrade(image, rng, recipe.max_blur)
-    out = crop(image, jitter(record.box, rng) if augment else record.box)
+    height, width = image.shape[:2]
+    square = crop_square(jitter(record.box, rng) if augment else record.box, width, height)
+    out = resample_square(image, square, CLASSIFIER_INPUT_SIZE)
+    boundary = None
+    if boundary_side:
+        boundary = (np.zeros((boundary_side, boundary_side)) if mask is None
+                    else resample_plane(4 * mask * (1 - mask), square, boundary_side)).astype(np.float32)
     if augment and rng.random() < 0.5:
         out = out[:, ::-1]
-    return np.ascontiguousarray(out)
+        boundary = None if boundary is None else boundary[:, ::-1]
+    return np.ascontiguousarray(out), None if boundary is None else np.ascontiguousarray(boundary)

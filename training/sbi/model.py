@@ -86,7 +86,13 @@ class FaceResDeepfakeNet(nn.Module):
         return faceres_input(pixels)
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        return self.head(self.backbone(self.backbone_input(pixels)))
+        return self.forward_with_map(pixels)[0]
+
+    def forward_with_map(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The logit and the backbone's finest whole-face feature map (FaceResBackbone.forward_with_map), for training
+        heads that only training uses (sbi.train's --boundary-weight)."""
+        features, tapped = self.backbone.forward_with_map(self.backbone_input(pixels))
+        return self.head(features), tapped
 
     def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
         """See FaceResBackbone; `pixels` as forward takes them."""

@@ -26,7 +26,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from .blend import MAX_BLUR, MIN_RESIZE
-from .data import FaceRecord, Recipe, load_harvest, make_sample, pick_donor, read_rgb, training_faces
+from .data import FaceRecord, Recipe, load_harvest, make_sample_with_boundary, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
@@ -37,7 +37,7 @@ from .video import video_damage
 
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
-RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu"}
+RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -54,10 +54,12 @@ def check_same_run(run_config: Path, config: dict) -> None:
 
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage.
-    Donor faces (the recipe's other_face_share) come from `records` alone."""
+    Donor faces (the recipe's other_face_share) come from `records` alone. With a `boundary_side`, each item also
+    holds its blend boundary at that side (make_sample_with_boundary), for --boundary-weight."""
 
-    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe()):
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe(), boundary_side: int = 0):
         self.records, self.seed, self.augment, self.recipe, self.epoch = records, seed, augment, recipe, 0
+        self.boundary_side = boundary_side
 
     def __len__(self) -> int:
         return 2 * len(self.records)
@@ -66,8 +68,10 @@ class SelfBlendedFaces(Dataset):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
         donor = self.donor_for(record, index) if fake else None
-        crop = make_sample(read_rgb(record.file), record, fake, rng, self.augment, self.recipe, donor)
-        return torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
+        crop, boundary = make_sample_with_boundary(read_rgb(record.file), record, fake, rng, self.augment, self.recipe, donor,
+                                                   self.boundary_side)
+        item = torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
+        return item if boundary is None else (*item, torch.from_numpy(boundary)[None])
 
     def donor_for(self, record: FaceRecord, index: int) -> tuple[np.ndarray, FaceRecord] | None:
         """Whether item `index`'s pseudo-fake pastes another face, and whose. Drawn from a stream of its own, so that
@@ -159,6 +163,20 @@ def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module
         return (1 - weight) * labels + weight * torch.sigmoid(teacher(pixels).squeeze(1))
 
 
+def boundary_head(model: torch.nn.Module, sample: torch.Tensor, seed: int) -> tuple[torch.nn.Conv2d, int]:
+    """A 1x1 convolution that reads the blend's boundary off the backbone's finest whole-face map (Face X-ray's
+    auxiliary target: where the pasted face meets the photo, whoever's face it is), and that map's side for
+    `sample`'s crops. Training only: export never sees it. Made on a random stream of its own, and the map measured
+    in eval mode, so that dropout and batch norms are as in a run without it."""
+    if not isinstance(model, FaceResDeepfakeNet):
+        raise SystemExit("--boundary-weight needs a FaceRes architecture (--arch faceres*)")
+    with torch.random.fork_rng(), torch.no_grad():
+        torch.manual_seed(seed)
+        side = model.eval().forward_with_map(sample[:1])[1].shape[-1]
+        model.train()
+        return torch.nn.Conv2d(model.backbone.tapped_channels(), 1, 1), side
+
+
 def with_video_damage(pixels: torch.Tensor, share: float, rng: np.random.Generator) -> torch.Tensor:
     """A batch of uint8-valued crops in which each, whatever its label, is coded as a video frame with probability `share`."""
     picked = torch.from_numpy(rng.random(len(pixels)) < share)
@@ -213,6 +231,9 @@ def main(argv=None) -> int:
                         "H.264 video frame (sbi.video: a predicted frame at a random quality) after the rest of its damage; validation keeps 0")
     parser.add_argument("--colour-match-share", type=float, default=0.0, help="how often a pseudo-fake's pasted face is given its "
                         "surroundings' colour mean and spread before the blend (match_colour), as swap pipelines do; validation keeps 0")
+    parser.add_argument("--boundary-weight", type=float, default=0.0, help="weight of a second loss, on where the pseudo-fake's "
+                        "blend boundary lies (boundary_head; 0 on real faces), beside the label's: the network is told where to "
+                        "look, not only what to answer; the shipped network is the same size and graph either way")
     parser.add_argument("--other-face-share", type=float, default=0.0, help="how often a pseudo-fake pastes another training face, "
                         "aligned on eyes, nose and mouth and colour-matched, instead of its own transformed copy (identity "
                         "mismatch, as Face X-ray's blends); validation keeps 0")
@@ -238,7 +259,7 @@ def main(argv=None) -> int:
                     other_face_share=args.other_face_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
-              "device": args.device}
+              "device": args.device, "boundary_weight": args.boundary_weight or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -246,6 +267,9 @@ def main(argv=None) -> int:
     picks = [i for k in np.linspace(0, len(train) - 1, 64).astype(int) for i in (2 * k, 2 * k + 1)]
     sample = torch.stack([data[i][0] for i in picks])
     model = build_net(args.arch, args.pretrained)
+    boundary = None
+    if args.boundary_weight:
+        boundary, data.boundary_side = boundary_head(model, sample, args.seed)
     norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch].batch_norm
     if args.init:
         norms_unset = load_initial_weights(model, args.init, sample)
@@ -254,12 +278,16 @@ def main(argv=None) -> int:
     resumed = torch.load(checkpoint, map_location="cpu") if checkpoint.exists() else None
     if resumed:
         model.load_state_dict(resumed["model"])
+        if boundary:
+            boundary.load_state_dict(resumed["boundary_head"])
     elif norms_unset:
         model.init_batch_norm_as_identity(sample)
     device = torch.device(args.device)
     model.to(device)  # before the optimizer is made, so that its state lives beside the weights
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]
     head = [p for name, p in model.named_parameters() if not name.startswith("backbone.")]
+    if boundary:
+        head += list(boundary.to(device).parameters())
     groups = [{"params": params, "lr": rate} for params, rate in ((backbone, args.lr * args.backbone_lr), (head, args.lr)) if params]
     optimizer = torch.optim.AdamW(groups, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[group["lr"] for group in groups], total_steps=args.steps, pct_start=0.1)
@@ -284,11 +312,16 @@ def main(argv=None) -> int:
         batches = epoch_batches(len(data), args.batch, args.seed, epoch, done=step - epoch * steps_per_epoch)
         # Its own generator only seeds workers; left out, the loader would draw that seed from dropout's stream.
         loader = DataLoader(data, batch_sampler=batches, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
-        for pixels, labels in loader:
+        for pixels, labels, *edges in loader:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
             labels = labels.to(device)
-            loss = loss_fn(model(pixels).squeeze(1), targets(labels, pixels, teacher, args.distill_weight))
+            if boundary:
+                logits, tapped = model.forward_with_map(pixels)
+                extra = args.boundary_weight * loss_fn(boundary(tapped), edges[0].to(device))
+            else:
+                logits, extra = model(pixels), 0.0
+            loss = loss_fn(logits.squeeze(1), targets(labels, pixels, teacher, args.distill_weight)) + extra
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -305,7 +338,7 @@ def main(argv=None) -> int:
                 log.flush()
                 print(f"\n{json.dumps(entry)}", file=sys.stderr)
                 state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch,
-                         "rng": rng_states(device)}
+                         "rng": rng_states(device), **({"boundary_head": boundary.state_dict()} if boundary else {})}
                 torch.save(state, checkpoint.with_suffix(".tmp"))
                 checkpoint.with_suffix(".tmp").replace(checkpoint)
             if step >= last_step:

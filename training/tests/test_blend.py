@@ -7,7 +7,9 @@ import torch
 from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
                        similarity)
 from sbi.blur_stats import laplacian_variance
-from sbi.data import FaceRecord, Recipe, crop, make_sample, pick_donor, read_rgb
+from sbi import data
+from sbi.crop import crop_square, resample_plane
+from sbi.data import FaceRecord, Recipe, crop, make_sample, make_sample_with_boundary, pick_donor, read_rgb
 from sbi.train import SelfBlendedFaces
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
@@ -266,3 +268,39 @@ def test_other_faces_change_pseudo_fakes_only_and_come_from_the_datasets_other_p
     assert plain.donor_for(records[1], 3) is None
     donor_image, donor = donors.donor_for(records[1], 3)
     assert donor.file != records[1].file and donor in records and np.array_equal(donor_image, read_rgb(donor.file))
+
+
+def test_the_boundary_target_leaves_the_crops_as_they_were_and_lies_where_the_blend_mixes():
+    image = face_like(5)
+    for seed in range(6):
+        for fake in (False, True):
+            crop_only = make_sample(image, RECORD, fake, np.random.default_rng(seed))
+            pixels, boundary = make_sample_with_boundary(image, RECORD, fake, np.random.default_rng(seed), boundary_side=8)
+            assert np.array_equal(pixels, crop_only)  # the same random draws, whether the boundary is asked for or not
+            assert boundary.shape == (8, 8) and boundary.dtype == np.float32
+            if fake:
+                assert 0 <= boundary.min() and 0.05 < boundary.max() <= 1
+            else:
+                assert not boundary.any()
+        # Unaugmented, it is 4 m (1 - m) of the very mask the blend used, filtered over the face's crop square.
+        _, mask = self_blend(image, KEYPOINTS, np.random.default_rng(seed))
+        _, boundary = make_sample_with_boundary(image, RECORD, True, np.random.default_rng(seed), augment=False, boundary_side=8)
+        expected = resample_plane(4 * mask * (1 - mask), crop_square(BOX, 200, 200), 8)
+        assert np.allclose(boundary, expected, atol=1e-6)
+    assert make_sample_with_boundary(image, RECORD, True, np.random.default_rng(0))[1] is None  # not asked for
+
+
+def test_a_mirrored_crop_has_its_boundary_mirrored_with_it(monkeypatch):
+    # Without damage and jitter (they draw nothing then), augmenting differs only by the mirror, drawn last.
+    monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
+    monkeypatch.setattr(data, "jitter", lambda box, rng: box)
+    image, mirrored = face_like(6), 0
+    for seed in range(8):
+        plain = make_sample_with_boundary(image, RECORD, True, np.random.default_rng(seed), augment=False, boundary_side=8)
+        pixels, boundary = make_sample_with_boundary(image, RECORD, True, np.random.default_rng(seed), boundary_side=8)
+        if np.array_equal(pixels, plain[0]):
+            assert np.array_equal(boundary, plain[1])
+        else:
+            assert np.array_equal(pixels, plain[0][:, ::-1]) and np.array_equal(boundary, plain[1][:, ::-1])
+            mirrored += 1
+    assert 0 < mirrored < 8

@@ -118,3 +118,13 @@ def test_lite_network_takes_its_blocks_from_the_full_one():
     assert torch.equal(lite.backbone.pointwise[8].weight, full.backbone.pointwise[11].weight)
     assert torch.equal(lite.backbone.norms[-1].running_var, full.backbone.norms[2 + 2 * 11].running_var)
     assert torch.equal(lite.head[1].weight, full.head[1].weight)
+
+
+@pytest.mark.parametrize("arch, side", [("faceres-bn-narrow-128", 8), ("faceres-bn-lite", 10)])
+def test_the_tapped_map_is_the_last_downsamplings_input_and_the_logit_is_unchanged(arch, side):
+    net = build_net(arch).eval()
+    pixels = torch.rand(2, 3, 160, 160) * 255
+    with torch.no_grad():
+        logit, tapped = net.forward_with_map(pixels)
+        assert torch.equal(logit, net(pixels))
+    assert tapped.shape == (2, net.backbone.tapped_channels(), side, side)
