@@ -31,13 +31,35 @@ const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.leng
 const ms = (value) => value.toFixed(1);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
 
-/** Test images drawn in the page from the astronaut portrait: [label, width, height, faces (1 or 4)]. */
+/** Test images made from the astronaut portrait: [label, width, height, faces (1 or 4)]. */
 const generated = [
   ['1 MP, 1 face', 1024, 1024, 1],
   ['1 MP, 4 faces', 1024, 1024, 4],
   ['12 MP, 1 face', 4000, 3000, 1],
   ['24 MP, 1 face', 6000, 4000, 1],
 ];
+
+/**
+ * One of `generated` as a JPEG file: the portrait (or 2 x 2 of it) on grey, made once with ffmpeg. Made outside the
+ * page, so that the page's memory is the app's own: drawn in the page, the 24 MP canvas stayed in the renderer.
+ */
+function testImage([label, width, height, faces]) {
+  const path = `bench/.cache/test-${width}x${height}-${faces}.jpg`;
+  if (existsSync(path)) return readFileSync(path);
+  mkdirSync('bench/.cache', { recursive: true });
+  const tiles = faces === 4 ? 2 : 1;
+  const side = Math.floor(Math.min(width, height) / tiles);
+  const left = Math.floor((width - side * tiles) / 2);
+  const copies = Array.from({ length: faces }, (_, i) => `[p${i}]`).join('');
+  let chain = `[1]scale=${side}:${side}${faces > 1 ? `,split=${faces}` : ''}${copies};[0]`;
+  for (let i = 0; i < faces; i++) {
+    chain += `[p${i}]overlay=${left + (i % tiles) * side}:${Math.floor(i / tiles) * side}${i < faces - 1 ? `[b${i}];[b${i}]` : ''}`;
+  }
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x808080:s=${width}x${height}`,
+    '-i', 'test/fixtures/astronaut.jpg', '-filter_complex', chain, '-frames:v', '1', '-q:v', '2', path]);
+  if (!existsSync(path)) throw new Error(`ffmpeg made no ${label} image`);
+  return readFileSync(path);
+}
 
 /** A 1080p, 10 s H.264 clip of the portrait panning, made once with ffmpeg (Debian's package). */
 function videoClip() {
@@ -116,7 +138,6 @@ async function benchSetting(threads, sustainedChecks) {
   const astronaut = readFileSync('test/fixtures/astronaut.jpg');
   const first = await checkFile(app.page, astronaut, 'astronaut.jpg');
   const firstCheckMs = await app.page.evaluate(() => performance.now());
-  // Before the page draws the test images below: those canvases (up to 24 MP) stay in the renderer's allocator.
   const loaded = rendererMemory();
   const cdp = await app.page.context().newCDPSession(app.page);
   await cdp.send('Performance.enable');
@@ -130,27 +151,16 @@ async function benchSetting(threads, sustainedChecks) {
     model: window.deepfakeDetector.model.version,
   }));
 
-  await app.page.evaluate(
-    async ({ base64, noFace, generated }) => {
-      const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-      const portrait = await createImageBitmap(new Blob([bytes(base64)]));
-      window.benchImages = {
-        'astronaut.jpg (0.26 MP, 1 face)': new File([bytes(base64)], 'astronaut.jpg'),
-        'no-face.png (0.15 MP, no face)': new File([bytes(noFace)], 'no-face.png'),
-      };
-      for (const [label, width, height, faces] of generated) {
-        const canvas = new OffscreenCanvas(width, height);
-        const context = canvas.getContext('2d');
-        context.fillStyle = '#808080';
-        context.fillRect(0, 0, width, height);
-        const tiles = faces === 4 ? 2 : 1;
-        const side = Math.min(width, height) / tiles;
-        for (let i = 0; i < faces; i++) context.drawImage(portrait, (width - side * tiles) / 2 + (i % tiles) * side, (i >= tiles ? side : 0), side, side);
-        window.benchImages[label] = new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], `${label}.jpg`);
-      }
-    },
-    { base64: astronaut.toString('base64'), noFace: readFileSync('test/fixtures/no-face.png').toString('base64'), generated },
-  );
+  const files = [
+    ['astronaut.jpg (0.26 MP, 1 face)', astronaut],
+    ['no-face.png (0.15 MP, no face)', readFileSync('test/fixtures/no-face.png')],
+    ...generated.map((image) => [image[0], testImage(image)]),
+  ];
+  await app.page.evaluate((files) => {
+    window.benchImages = Object.fromEntries(
+      files.map(([label, base64]) => [label, new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], `${label}.jpg`)]),
+    );
+  }, files.map(([label, bytes]) => [label, bytes.toString('base64')]));
 
   const baseline = { heap: await heap(), renderers: rendererMemory() };
   const peak = { ...baseline };
@@ -158,13 +168,16 @@ async function benchSetting(threads, sustainedChecks) {
   for (const label of await app.page.evaluate(() => Object.keys(window.benchImages))) {
     const timings = [];
     let faces = 0;
+    let privateAfter = 0;
     for (let i = 0; i < runs; i++) {
       const response = await app.page.evaluate((name) => window.deepfakeDetector.check({ media: window.benchImages[name] }), label);
       if (response.status !== 'success') throw new Error(`${label}: ${JSON.stringify(response.error)}`);
       timings.push(response.timings);
       faces = response.faces.length;
       peak.heap = Math.max(peak.heap, await heap());
-      peak.renderers = maxMemory(peak.renderers, rendererMemory());
+      const renderers = rendererMemory();
+      peak.renderers = maxMemory(peak.renderers, renderers);
+      privateAfter = Math.max(privateAfter, renderers.private);
     }
     const stages = Object.fromEntries(
       ['decode', 'detect', 'crop', 'classify', 'inference', 'total'].map((stage) => {
@@ -172,7 +185,7 @@ async function benchSetting(threads, sustainedChecks) {
         return [stage, { median: quantile(list, 0.5), p90: quantile(list, 0.9) }];
       }),
     );
-    images.push({ image: label, runs, faces, stages });
+    images.push({ image: label, runs, faces, stages, privateAfter });
   }
 
   const peakOverImages = structuredClone(peak);
@@ -226,11 +239,11 @@ for (const s of report.settings) {
     '',
     `Cold start: detector ready ${ms(s.coldStart.readyMs)} ms after navigation; first check answered at ${ms(s.coldStart.firstCheckMs)} ms.`,
     '',
-    '| image | faces | runs | decode | detect | crop | classify | of which the network | total (median) | total (p90) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.inference.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} |`),
+    '| image | faces | runs | decode | detect | crop | classify | of which the network | total (median) | total (p90) | private memory after (MiB) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...s.warm.map((r) => `| ${r.image} | ${r.faces} | ${r.runs} | ${ms(r.stages.decode.median)} | ${ms(r.stages.detect.median)} | ${ms(r.stages.crop.median)} | ${ms(r.stages.classify.median)} | ${ms(r.stages.inference.median)} | ${ms(r.stages.total.median)} | ${ms(r.stages.total.p90)} | ${mib(r.privateAfter)} |`),
     '',
-    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes (page, workers, wasm heaps) private memory ${mib(s.memory.loaded.private)} MiB after the first check, ${mib(s.memory.baseline.renderers.private)} MiB once the test images are made, peak over the images ${mib(s.memory.peakOverImages.renderers.private)} MiB, over everything ${mib(s.memory.peak.renderers.private)} MiB; resident, with the code shared with Chromium's other processes counted in each, ${mib(s.memory.loaded.rss)} / ${mib(s.memory.baseline.renderers.rss)} / ${mib(s.memory.peakOverImages.renderers.rss)} / ${mib(s.memory.peak.renderers.rss)} MiB.`,
+    `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes (page, workers, wasm heaps) private memory ${mib(s.memory.loaded.private)} MiB after the first check, ${mib(s.memory.baseline.renderers.private)} MiB once the test files are in the page, peak over the images ${mib(s.memory.peakOverImages.renderers.private)} MiB, over everything ${mib(s.memory.peak.renderers.private)} MiB; resident, with the code shared with Chromium's other processes counted in each, ${mib(s.memory.loaded.rss)} / ${mib(s.memory.baseline.renderers.rss)} / ${mib(s.memory.peakOverImages.renderers.rss)} / ${mib(s.memory.peak.renderers.rss)} MiB.`,
     ...(s.sustained
       ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth).`]
       : []),
