@@ -90,14 +90,19 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Resolves on `event`; rejects on the element's error, the signal, or the deadline. */
-function until(video: HTMLVideoElement, event: 'loadeddata' | 'seeked' | 'durationchange', signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves on `event`; rejects on the element's error, the signal, the deadline, or the source being closed
+ * (`emptied`): a seek asked for ahead of the caller, who then left early, ends with the source instead of
+ * holding its deadline's timer for seconds after.
+ */
+export function until(video: HTMLVideoElement, event: 'loadeddata' | 'seeked' | 'durationchange', signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new DetectorError('cancelled'));
     const done = (settle: () => void) => () => {
       clearTimeout(timer);
       video.removeEventListener(event, onEvent);
       video.removeEventListener('error', onError);
+      video.removeEventListener('emptied', onAbort);
       signal?.removeEventListener('abort', onAbort);
       settle();
     };
@@ -110,6 +115,7 @@ function until(video: HTMLVideoElement, event: 'loadeddata' | 'seeked' | 'durati
     );
     video.addEventListener(event, onEvent, { once: true });
     video.addEventListener('error', onError, { once: true });
+    video.addEventListener('emptied', onAbort, { once: true });
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { retryUntilDrawable } from '../../src/decode/video-element';
+import { describe, expect, it, vi } from 'vitest';
+import { retryUntilDrawable, until } from '../../src/decode/video-element';
 import { DetectorError } from '../../src/respond/errors';
 
 /** A draw that fails with `errors` in turn, then returns 'frame'. */
@@ -44,5 +44,33 @@ describe('drawing a video frame that the browser has not handed over yet', () =>
     expect(error).toBeInstanceOf(DetectorError);
     expect((error as DetectorError).reason).toBe('cancelled');
     expect(calls()).toBeLessThan(10);
+  });
+});
+
+/** Stands in for the player: an event target with no error. */
+const player = () => Object.assign(new EventTarget(), { error: null }) as unknown as HTMLVideoElement;
+
+describe('waiting on the player', () => {
+  it('resolves on the event it waits for', async () => {
+    const video = player();
+    const seeked = until(video, 'seeked');
+    video.dispatchEvent(new Event('seeked'));
+    await expect(seeked).resolves.toBeUndefined();
+  });
+
+  it('ends with the source: a seek pending when the source is closed rejects at once and leaves no timer', async () => {
+    vi.useFakeTimers();
+    try {
+      const video = player();
+      const seeked = until(video, 'seeked').catch((e: unknown) => e);
+      expect(vi.getTimerCount()).toBe(1); // the deadline
+      video.dispatchEvent(new Event('emptied')); // what removing src and load() fire
+      const error = await seeked;
+      expect(error).toBeInstanceOf(DetectorError);
+      expect((error as DetectorError).reason).toBe('cancelled');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
