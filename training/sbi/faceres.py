@@ -119,10 +119,6 @@ def _last_conv(layer: nn.Module) -> nn.Conv2d:
     return [module for module in layer.modules() if isinstance(module, nn.Conv2d)][-1]
 
 
-def _stride(layer: nn.Module) -> int:
-    return _last_conv(layer).stride[0]
-
-
 class FaceResBackbone(nn.Module):
     """MobileNet v1 with biases in place of the folded batch norms. Input: RGB 0..255. Output: (N, 1024) pooled features.
 
@@ -165,17 +161,20 @@ class FaceResBackbone(nn.Module):
         """The pooled features and the feature map that the last stride-2 layer takes in (1/16 of the input's side:
         8 x 8 at 128 px), the finest map that has seen the whole face: where a blend's boundary can still be placed."""
         x, tapped = pixels, pixels
-        last_downsampling = max(index for index, conv in enumerate(self.convolutions()) if _stride(conv) == 2)
+        tap = self._last_downsampling()
         for index, (conv, norm) in enumerate(zip(self.convolutions(), self.norms)):
-            if index == last_downsampling:
+            if index == tap:
                 tapped = x
             x = F.relu6(norm(conv(x)))
         return x.mean(dim=(2, 3)), tapped
 
     def tapped_channels(self) -> int:
         """The channels of forward_with_map's feature map."""
-        last_downsampling = max(index for index, conv in enumerate(self.convolutions()) if _stride(conv) == 2)
-        return _last_conv(self.convolutions()[last_downsampling]).in_channels
+        return _last_conv(self.convolutions()[self._last_downsampling()]).in_channels
+
+    def _last_downsampling(self) -> int:
+        """The index, in convolutions(), of the last stride-2 layer."""
+        return max(index for index, conv in enumerate(self.convolutions()) if _last_conv(conv).stride[0] == 2)
 
     @torch.no_grad()
     def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
