@@ -115,6 +115,14 @@ export async function withDetectionCopy(source: ImageBitmap): Promise<DecodedIma
     size.width === width && size.height === height
       ? source
       : await createImageBitmap(source, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
+  return decodedImage(source, detection, width, height);
+}
+
+/**
+ * The pipeline's image: `source`, `width` x `height` as shown, and its copy for face detection (which may be
+ * `source` itself); closing it closes both.
+ */
+export function decodedImage(source: PixelSource, detection: ImageBitmap, width: number, height: number): DecodedImage {
   return {
     source,
     detection,

@@ -9,7 +9,7 @@
  */
 import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { DetectorError } from '../respond/errors';
-import { detectionSize, withDetectionCopy, type DecodedImage } from './image';
+import { decodedImage, detectionSize, withDetectionCopy, type DecodedImage } from './image';
 import { boundedDecodeSize, type MediaLimits } from './limits';
 import { withDeadline } from './deadline';
 import { checkedDurationMs, noFrameAt, type VideoSource } from './video-source';
@@ -131,17 +131,7 @@ function withDrawnDetectionCopy(frame: VideoFrame): DecodedImage {
     frame.close();
     throw error;
   }
-  return {
-    source: frame,
-    detection,
-    scale: width / detection.width,
-    width,
-    height,
-    close() {
-      detection.close();
-      frame.close();
-    },
-  };
+  return decodedImage(frame, detection, width, height);
 }
 
 function canvas2d({ width, height }: { width: number; height: number }) {
