@@ -9,6 +9,9 @@
 # the comparison: $R/compare-s5file-TAG-sSEED.txt. An arm already exported (the reference arm of an earlier pair with
 # the same seed) is not trained or exported again, so pairs of several seeds may share one reference; pairs run side
 # by side take turns at the exports and evaluations (a lock in $R), which need more memory than training.
+# REFERENCE=shipped trains the candidate arm alone (so two seeds can run side by side) and compares it with the shipped file
+# (stage 10, itself seed 22 of the reference recipe): a screen judged against the reference seeds' committed figures
+# (models/experiments/), for when their files are gone with an earlier machine's cache.
 set -euo pipefail
 [ $# -eq 3 ] || { sed -n 7p "$0" >&2; exit 2; }
 seed=$1 tag=$2 options=$3
@@ -27,6 +30,7 @@ COMMON="--harvest $HARVEST --images $UTK --arch faceres-bn-narrow-128 --init $st
   --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300 --checkpoint-every 200 --workers 0 --threads 1
   --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
 arms=(vq "$tag")
+[ "${REFERENCE:-}" = shipped ] && arms=("$tag")
 runs=()
 exported() { [ -f "$R/export-s5file-$1-s$seed/deepfake.onnx" ]; }
 for arm in "${arms[@]}"; do
@@ -39,14 +43,16 @@ done
 for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if either run failed
 exec 9> "$R/.cpu_pair.lock"
 flock 9
-files=()
+arm_files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
-  files+=("$out/deepfake.onnx")
+  arm_files+=("$out/deepfake.onnx")
   exported "$arm" && continue
   /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$HARVEST" \
     --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
 done
-/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
-/usr/bin/python3 -m sbi.evaluate --model "${files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
-  --dfdc-harvest "$R" --dfdc "$DFDC" --out "${files[@]/%deepfake.onnx/metrics.json}"
+compared=("${arm_files[@]}")
+[ "${REFERENCE:-}" = shipped ] && compared=("$(cd .. && pwd)/models/deepfake.onnx" "${arm_files[@]}")
+/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compared[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
+/usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
+  --dfdc-harvest "$R" --dfdc "$DFDC" --out "${arm_files[@]/%deepfake.onnx/metrics.json}"
