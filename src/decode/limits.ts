@@ -10,9 +10,11 @@ export interface MediaLimits {
   maxVideoSeconds: number;
   /**
    * Larger images are decoded downscaled to this many pixels: it bounds the
-   * memory a check takes (4 bytes a pixel) and stays within iOS Safari's
-   * canvas cap of 16,777,216 px. Faces in such photos are large enough that
-   * the crops lose nothing the 160 px classifier input could use.
+   * memory the image holds through a check (4 bytes a pixel) and stays within
+   * iOS Safari's canvas cap of 16,777,216 px. Faces in such photos are large
+   * enough that the crops lose nothing the 160 px classifier input could use.
+   * It does not bound the decode itself, which holds the full-size pixels
+   * while it scales them (`npm run bench`, memory during a check).
    */
   maxDecodedPixels: number;
 }
