@@ -8,7 +8,7 @@ import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
 import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
-import { bitmapOptions, type DecodeReply, type DecodeRequest } from './decode-protocol';
+import { decodeBitmap, type DecodeReply, type DecodeRequest } from './decode-protocol';
 import type { PixelSource } from '../crop/pixels';
 
 export interface DecodedImage {
@@ -37,7 +37,7 @@ export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_
     bounded = boundedDecodeSize(header.width, header.height, header.orientation, limits.maxDecodedPixels);
   }
   try {
-    return await decodeOffThread(blob, bounded);
+    return await decodeOffThread({ blob, size: bounded, uprightJpeg: header.format === 'jpeg' && header.orientation === 1 });
   } catch (error) {
     throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
   }
@@ -71,15 +71,15 @@ function decodingWorker() {
   return decoder;
 }
 
-async function decodeOffThread(blob: Blob, size: DecodeRequest['size']): Promise<ImageBitmap> {
+async function decodeOffThread(request: Omit<DecodeRequest, 'id'>): Promise<ImageBitmap> {
   const worker = decodingWorker();
-  if (!worker) return createImageBitmap(blob, bitmapOptions(size));
+  if (!worker) return decodeBitmap(request);
   const id = worker.nextId++;
   const reply = await new Promise<DecodeReply>((resolve) => {
     worker.pending.set(id, resolve);
-    worker.worker.postMessage({ id, blob, size } satisfies DecodeRequest);
+    worker.worker.postMessage({ id, ...request } satisfies DecodeRequest);
   });
-  if (reply.id === WORKER_FAILED) return createImageBitmap(blob, bitmapOptions(size));
+  if (reply.id === WORKER_FAILED) return decodeBitmap(request);
   if (reply.error !== undefined) throw new Error(reply.error);
   return reply.bitmap;
 }

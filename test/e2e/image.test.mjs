@@ -52,37 +52,45 @@ describe('image checks in the built app', () => {
     }
   });
 
-  it('decodes a 29 MP photo stored sideways downscaled, upright, and finds the face where it is shown', async () => {
-    const response = await app.page.evaluate(async ({ portraitBase64, exifBase64 }) => {
-      const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-      const portrait = await createImageBitmap(new Blob([bytes(portraitBase64)]));
-      // Shown: 4800x6000 with the portrait at the top. Stored: that turned a quarter counter-clockwise (6000x4800), EXIF orientation 6.
-      const canvas = new OffscreenCanvas(6000, 4800);
-      const context = canvas.getContext('2d');
-      context.fillStyle = '#8a8a8a';
-      context.fillRect(0, 0, 6000, 4800);
-      context.translate(0, 4800);
-      context.rotate(-Math.PI / 2);
-      context.drawImage(portrait, 0, 0, 4800, 4800);
-      const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
-      // Borrow the APP1 Exif segment (orientation 6) of the small rotated fixture.
-      const exif = bytes(exifBase64);
-      let at = 2;
-      while (!(exif[at] === 0xff && exif[at + 1] === 0xe1)) at += 2 + ((exif[at + 2] << 8) | exif[at + 3]);
-      const app1 = exif.subarray(at, at + 2 + ((exif[at + 2] << 8) | exif[at + 3]));
-      const file = new File([jpeg.subarray(0, 2), app1, jpeg.subarray(2)], 'sideways-29mp.jpg', { type: 'image/jpeg' });
-      return window.deepfakeDetector.check({ media: file });
-    }, { portraitBase64: astronaut.toString('base64'), exifBase64: fixture('astronaut-exif-rotated.jpg').toString('base64') });
-    assert.equal(response.status, 'success', JSON.stringify(response));
-    assert.equal(response.faces.length, 1, JSON.stringify(response));
-    const [face] = response.faces;
-    const [centerX, centerY] = [(face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2];
-    // The portrait's face (x 0.38-0.5, y 0.18-0.34 of the portrait) in the shown 4800x6000 frame.
-    assert.ok(centerX > 0.38 && centerX < 0.5 && centerY > 0.14 && centerY < 0.28, JSON.stringify(face));
-    // BlazeFace's boxes are square in pixels: a decode squashed by swapped width and height would show here.
-    const aspect = ((face.x2 - face.x1) * 4800) / ((face.y2 - face.y1) * 6000);
-    assert.ok(aspect > 0.8 && aspect < 1.25, `box aspect ${aspect}`);
-  });
+  // 4800x6000 as shown, with the portrait at the top: over the 16.7 MP decode bound. Upright, Chromium's ImageDecoder
+  // decodes it straight at 6/8 scale (src/decode/decode-protocol.ts); stored sideways (EXIF orientation 6),
+  // createImageBitmap decodes and turns it.
+  for (const sideways of [false, true]) {
+    it(`decodes a 29 MP photo ${sideways ? 'stored sideways' : 'upright'} downscaled, and finds the face where it is shown`, async () => {
+      const response = await app.page.evaluate(async ({ portraitBase64, exifBase64, sideways }) => {
+        const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+        const portrait = await createImageBitmap(new Blob([bytes(portraitBase64)]));
+        // Stored sideways: the shown frame turned a quarter counter-clockwise (6000x4800).
+        const canvas = sideways ? new OffscreenCanvas(6000, 4800) : new OffscreenCanvas(4800, 6000);
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#8a8a8a';
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        if (sideways) {
+          context.translate(0, 4800);
+          context.rotate(-Math.PI / 2);
+        }
+        context.drawImage(portrait, 0, 0, 4800, 4800);
+        const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
+        if (!sideways) return window.deepfakeDetector.check({ media: new File([jpeg], 'upright-29mp.jpg', { type: 'image/jpeg' }) });
+        // Borrow the APP1 Exif segment (orientation 6) of the small rotated fixture.
+        const exif = bytes(exifBase64);
+        let at = 2;
+        while (!(exif[at] === 0xff && exif[at + 1] === 0xe1)) at += 2 + ((exif[at + 2] << 8) | exif[at + 3]);
+        const app1 = exif.subarray(at, at + 2 + ((exif[at + 2] << 8) | exif[at + 3]));
+        const file = new File([jpeg.subarray(0, 2), app1, jpeg.subarray(2)], 'sideways-29mp.jpg', { type: 'image/jpeg' });
+        return window.deepfakeDetector.check({ media: file });
+      }, { portraitBase64: astronaut.toString('base64'), exifBase64: fixture('astronaut-exif-rotated.jpg').toString('base64'), sideways });
+      assert.equal(response.status, 'success', JSON.stringify(response));
+      assert.equal(response.faces.length, 1, JSON.stringify(response));
+      const [face] = response.faces;
+      const [centerX, centerY] = [(face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2];
+      // The portrait's face (x 0.38-0.5, y 0.18-0.34 of the portrait) in the shown 4800x6000 frame.
+      assert.ok(centerX > 0.38 && centerX < 0.5 && centerY > 0.14 && centerY < 0.28, JSON.stringify(face));
+      // BlazeFace's boxes are square in pixels: a decode squashed by swapped width and height would show here.
+      const aspect = ((face.x2 - face.x1) * 4800) / ((face.y2 - face.y1) * 6000);
+      assert.ok(aspect > 0.8 && aspect < 1.25, `box aspect ${aspect}`);
+    });
+  }
 
   it('checks ImageBitmap and HTMLImageElement media as well as files', async () => {
     const [bitmap, element] = await app.page.evaluate(async (base64) => {
