@@ -23,11 +23,14 @@ export async function decodeBitmap({ blob, size, uprightJpeg }: Omit<DecodeReque
     const scaled = await decodeJpegScaled(blob, size).catch(() => null);
     if (scaled) return scaled;
   }
-  return createImageBitmap(blob, {
-    imageOrientation: 'from-image',
-    ...(size ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' } : {}),
-  });
+  return createImageBitmap(blob, { imageOrientation: 'from-image', ...(size ? scaledTo(size) : {}) });
 }
+
+const scaledTo = (size: { width: number; height: number }): ImageBitmapOptions => ({
+  resizeWidth: size.width,
+  resizeHeight: size.height,
+  resizeQuality: 'high',
+});
 
 async function decodeJpegScaled(blob: Blob, size: { width: number; height: number }): Promise<ImageBitmap> {
   const decoder = new ImageDecoder({ data: blob.stream(), type: 'image/jpeg', desiredWidth: size.width, desiredHeight: size.height });
@@ -36,7 +39,7 @@ async function decodeJpegScaled(blob: Blob, size: { width: number; height: numbe
     try {
       // A decoder that cannot scale gives the full size: then scale it here, as createImageBitmap would have.
       const fits = image.displayWidth <= size.width && image.displayHeight <= size.height;
-      return await createImageBitmap(image, fits ? {} : { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' });
+      return await createImageBitmap(image, fits ? {} : scaledTo(size));
     } finally {
       image.close();
     }
