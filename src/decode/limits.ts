@@ -13,8 +13,10 @@ export interface MediaLimits {
    * memory the image holds through a check (4 bytes a pixel) and stays within
    * iOS Safari's canvas cap of 16,777,216 px. Faces in such photos are large
    * enough that the crops lose nothing the 160 px classifier input could use.
-   * It does not bound the decode itself, which holds the full-size pixels
-   * while it scales them (`npm run bench`, memory during a check).
+   * Only upright JPEGs, decoded straight at a smaller scale where the browser
+   * can (decode-protocol.ts), are never held at full size: other decodes hold
+   * the full-size pixels while they scale them (`npm run bench`, memory
+   * during a check).
    */
   maxDecodedPixels: number;
 }
