@@ -29,8 +29,8 @@ export PYTHONUNBUFFERED=1
 COMMON="--harvest $HARVEST --images $UTK --arch faceres-bn-narrow-128 --init $start --distill $start
   --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300 --checkpoint-every 200 --workers 0 --threads 1
   --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
-arms=(vq "$tag")
-[ "${REFERENCE:-}" = shipped ] && arms=("$tag")
+arms=(vq "$tag") references=()
+if [ "${REFERENCE:-}" = shipped ]; then arms=("$tag") references=("$(cd .. && pwd)/models/deepfake.onnx"); fi
 runs=()
 exported() { [ -f "$R/export-s5file-$1-s$seed/deepfake.onnx" ]; }
 for arm in "${arms[@]}"; do
@@ -51,8 +51,6 @@ for arm in "${arms[@]}"; do
   /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$HARVEST" \
     --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
 done
-compared=("${arm_files[@]}")
-[ "${REFERENCE:-}" = shipped ] && compared=("$(cd .. && pwd)/models/deepfake.onnx" "${arm_files[@]}")
-/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compared[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
+/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${references[@]}" "${arm_files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
 /usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
   --dfdc-harvest "$R" --dfdc "$DFDC" --out "${arm_files[@]/%deepfake.onnx/metrics.json}"
