@@ -20,6 +20,7 @@ import { failure, imageSuccess, videoSuccess, type AnalysedFrame } from './respo
 import type { CheckResponse, ModelInfo, Timings, VideoResponse } from './respond/types';
 import { faceResults, imageScore, type ScoredFace } from './score/aggregate';
 import { DEFAULT_VIDEO_SAMPLING, samplePositions, videoSummary } from './score/video';
+import { warmUp } from './warm-up';
 import modelManifest from '../models/deepfake.json';
 
 export type CheckRequest = { media: ImageInput | HTMLVideoElement; url?: undefined } | { url: string; media?: undefined };
@@ -58,6 +59,13 @@ export interface VideoCheckOptions extends CheckOptions {
 
 export interface DetectorOptions extends ClassifierOptions, Partial<FaceSelection> {
   limits?: Partial<MediaLimits>;
+  /**
+   * Run every stage once on a blank picture as soon as the detector has
+   * loaded (default true), so that the first check is as quick as the next
+   * ones; checks made meanwhile wait for it. Pass false for a detector that
+   * may never check anything.
+   */
+  warmUp?: boolean;
 }
 
 export interface Detector {
@@ -259,11 +267,17 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     return checkImage(loaded, media.image, uriOf(request), started);
   }
 
-  // One check at a time: the detector and the worker hold per-image state.
-  let queue: Promise<unknown> = Promise.resolve();
+  // One check at a time: the detector and the worker hold per-image state. The warm-up goes first;
+  // its failure is not reported, since a stage that fails it fails the checks with their own error.
+  let checksAsked = 0;
+  let queue: Promise<unknown> =
+    loaded instanceof DetectorError || options.warmUp === false
+      ? Promise.resolve()
+      : warmUp(loaded.faces, loaded.classifier, limits, () => checksAsked > 0).catch(() => undefined);
   function enqueue(request: CheckRequest, options: VideoCheckOptions = {}, videoOnly = false): Promise<CheckResponse> {
     const invalid = validateRequest(request, options);
     if (invalid) return Promise.resolve(failure(invalid));
+    checksAsked++;
     const result = queue.then(() => run(request, options, videoOnly)).catch((error: unknown) => failure(toDetectorError(error)));
     queue = result;
     return result;

@@ -1,6 +1,6 @@
 /**
  * classify: the page's side of the classifier worker. One worker per
- * detector; requests are answered in order, so concurrent checks never race.
+ * detector; it runs requests one at a time, in the order they were sent.
  */
 import ortWasmLoader from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';

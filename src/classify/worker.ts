@@ -122,7 +122,11 @@ async function run(request: RunRequest): Promise<void> {
   }
 }
 
+// Requests run one after another, in the order they came: a run never overlaps another on the
+// session, and its time (`ms`) is its own, not spent waiting for the one before.
+let previous: Promise<void> = Promise.resolve();
 onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  void (request.kind === 'init' ? init(request) : run(request));
+  // init and run answer their own failures; the catch only keeps one unforeseen throw from stopping every later request.
+  previous = previous.then(() => (request.kind === 'init' ? init(request) : run(request))).catch(() => undefined);
 };

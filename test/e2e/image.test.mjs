@@ -206,6 +206,43 @@ describe('image checks in the built app', () => {
   });
 });
 
+describe('the warm-up after loading', () => {
+  let app;
+  before(async () => {
+    app = await openApp();
+    await waitUntilReady(app.page);
+  });
+  after(() => app?.close());
+
+  it('answers the same whether the warm-up after loading finished, was cut short by a check, or was turned off', async () => {
+    const scores = await app.page.evaluate(async (base64) => {
+      const media = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'astronaut.jpg', { type: 'image/jpeg' });
+      const scoreWith = async (options, idleMs) => {
+        const detector = await window.createDeepfakeDetector(options);
+        await new Promise((resolve) => setTimeout(resolve, idleMs));
+        const response = await detector.check({ media });
+        detector.close();
+        return response.status === 'success' ? response.faces.map((face) => face.deepfake) : response;
+      };
+      return {
+        warmedUp: await scoreWith({}, 3000),
+        checkedAtOnce: await scoreWith({}, 0),
+        withoutWarmUp: await scoreWith({ warmUp: false }, 0),
+        pageDetector: (await window.deepfakeDetector.check({ media })).faces.map((face) => face.deepfake),
+      };
+    }, astronaut.toString('base64'));
+    assert.equal(scores.pageDetector.length, 1, JSON.stringify(scores));
+    for (const [name, faces] of Object.entries(scores)) {
+      assert.ok(Array.isArray(faces) && faces.length === 1, `${name}: ${JSON.stringify(faces)}`);
+      assert.ok(Math.abs(faces[0] - scores.pageDetector[0]) < 1e-6, JSON.stringify(scores));
+    }
+  });
+
+  it('logged no page errors and no failed requests', () => {
+    assert.deepEqual(app.problems, []);
+  });
+});
+
 describe('two WASM threads under the page\'s strict CSP', () => {
   it('loads and checks with ?threads=2, no CSP violation and nothing from elsewhere', async () => {
     const app = await openApp({ path: '/?threads=2' });
