@@ -214,6 +214,13 @@ describe('the warm-up after loading', () => {
   });
   after(() => app?.close());
 
+  it('runs on its own once the page has loaded: the decoding worker starts before any check is made', async () => {
+    // The page's own request, not the service worker's, which fetches every file of the build for offline use.
+    const started = () => app.requests.some((request) => !request.byServiceWorker && /\/assets\/decode-worker-[^/]+\.js$/.test(request.url));
+    for (let waited = 0; waited < 30_000 && !started(); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(started(), 'no check was made, yet the warm-up should have decoded its blank picture in the worker');
+  });
+
   it('answers the same whether the warm-up after loading finished, was cut short by a check, or was turned off', async () => {
     const scores = await app.page.evaluate(async (base64) => {
       const media = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'astronaut.jpg', { type: 'image/jpeg' });
