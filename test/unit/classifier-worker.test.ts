@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { InitRequest, WorkerReply, WorkerRequest } from '../../src/classify/protocol';
+
+/**
+ * The classifier's worker with a stand-in onnxruntime whose runs take a few
+ * milliseconds each: what it must guarantee is that runs never overlap on the
+ * session and are answered in the order they were sent, even when requests
+ * arrive while another is running (the warm-up's and a check's, for one).
+ */
+const running = { now: 0, most: 0 };
+const fakeOrt = {
+  env: { wasm: {} as Record<string, unknown>, logLevel: 'warning' },
+  Tensor: class {
+    constructor(
+      readonly type: string,
+      readonly data: Float32Array,
+      readonly dims: number[],
+    ) {}
+    dispose() {}
+  },
+  InferenceSession: {
+    create: async () => ({
+      inputNames: ['pixels'],
+      outputNames: ['deepfake'],
+      async run(feeds: Record<string, { data: Float32Array }>) {
+        running.now++;
+        running.most = Math.max(running.most, running.now);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running.now--;
+        // The score is the input's first pixel, so each reply shows which request it answers.
+        return { deepfake: { data: new Float32Array([feeds.pixels!.data[0]!]), dispose() {} } };
+      },
+    }),
+  },
+};
+vi.mock('onnxruntime-web/wasm', () => fakeOrt);
+vi.mock('onnxruntime-web', () => fakeOrt);
+
+const init: InitRequest = {
+  kind: 'init',
+  modelUrl: 'https://example.invalid/model.onnx',
+  modelSha256: null,
+  runtimes: { wasm: { mjs: 'a.mjs', wasm: 'a.wasm' }, webgpu: { mjs: 'b.mjs', wasm: 'b.wasm' } },
+  threads: 1,
+  allowWebGpu: false,
+};
+
+async function startWorker() {
+  const replies: WorkerReply[] = [];
+  vi.stubGlobal('postMessage', (message: WorkerReply) => replies.push(message));
+  vi.stubGlobal('fetch', async () => new Response(new Uint8Array([1, 2, 3])));
+  vi.stubGlobal('onmessage', null);
+  await import('../../src/classify/worker');
+  const send = (request: WorkerRequest) => (globalThis as unknown as { onmessage: (event: { data: WorkerRequest }) => void }).onmessage({ data: request });
+  return { replies, send };
+}
+
+const runRequest = (id: number, firstPixel: number): WorkerRequest => {
+  const pixels = new Float32Array(3 * 4 * 4);
+  pixels[0] = firstPixel;
+  return { kind: 'run', id, pixels, count: 1, size: 4 };
+};
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.resetModules();
+});
+
+describe('the classifier worker', () => {
+  it('runs requests one at a time, in the order sent, even when they arrive together', async () => {
+    const { replies, send } = await startWorker();
+    send(init);
+    for (let id = 1; id <= 4; id++) send(runRequest(id, id * 10)); // sent before the model has even loaded
+    await vi.waitFor(() => expect(replies).toHaveLength(5), { timeout: 2000 });
+    expect(replies[0]!.kind).toBe('ready');
+    expect(replies.slice(1).map((reply) => (reply.kind === 'scores' ? [reply.id, reply.scores[0]] : reply))).toEqual([
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ]);
+    expect(running.most).toBe(1);
+  });
+});
