@@ -204,6 +204,13 @@ async function benchSetting(threads, sustainedChecks) {
   await app.page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
   // The page's own clock starts at navigation: this excludes starting the browser and the server.
   const readyMs = await app.page.evaluate(() => performance.now());
+  // The stages' load steps, which they record as User Timing measures (src/timeline.ts).
+  const loadSteps = await app.page.evaluate(() =>
+    performance
+      .getEntriesByType('measure')
+      .filter((entry) => entry.name.startsWith('deepfake-check: '))
+      .map((entry) => ({ name: entry.name.slice('deepfake-check: '.length), start: entry.startTime, end: entry.startTime + entry.duration })),
+  );
   const astronaut = readFileSync('test/fixtures/astronaut.jpg');
   const first = await checkFile(app.page, astronaut, 'astronaut.jpg');
   const firstCheckMs = await app.page.evaluate(() => performance.now());
@@ -289,7 +296,7 @@ async function benchSetting(threads, sustainedChecks) {
     peak.renderers = maxMemory(peak.renderers, video.at(-1).renderersAfter);
   }
   await app.close();
-  return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status, afterIdleMs }, warm: images, memory: { loaded, baseline, peakOverImages, peak, interfacePrivate }, sustained, video };
+  return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status, afterIdleMs, loadSteps }, warm: images, memory: { loaded, baseline, peakOverImages, peak, interfacePrivate }, sustained, video };
 }
 
 /** The commit the measured build came from (the working directory's), marked when files differ from it. */
@@ -326,6 +333,8 @@ for (const s of report.settings) {
     `## ${s.environment.backend.toUpperCase()}, ${s.environment.threads} thread(s)`,
     '',
     `Cold start: detector ready ${ms(s.coldStart.readyMs)} ms after navigation; a first check of the 0.26 MP portrait made at once answered at ${ms(s.coldStart.firstCheckMs)} ms (${ms(s.coldStart.firstCheckMs - s.coldStart.readyMs)} ms after ready); in a fresh page, made ${IDLE_BEFORE_FIRST_CHECK_MS / 1000} s after ready, it took **${ms(s.coldStart.afterIdleMs)} ms** (its warm checks below: ${ms(s.warm[0].stages.total.median)} ms).`,
+    '',
+    `Load steps, in ms after navigation: ${s.coldStart.loadSteps.map((step) => `${step.name} ${step.start.toFixed(0)}–${step.end.toFixed(0)}`).join('; ')}.`,
     '',
     '| image | faces | runs | decode | detect | crop | classify | of which the network | total (median) | total (p90) | private memory after (MiB) | private memory during, peak (MiB) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

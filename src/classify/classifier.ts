@@ -10,6 +10,7 @@ import defaultModelUrl from '../../models/deepfake.onnx?url';
 import modelManifest from '../../models/deepfake.json';
 import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
+import { measureSpan } from '../timeline';
 import type { Backend, WorkerReply, WorkerRequest } from './protocol';
 
 export type { Backend } from './protocol';
@@ -100,6 +101,10 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     worker.terminate();
     const failure = ready.kind === 'error' ? ready.failure : { reason: 'model_unavailable' as const, message: 'Unexpected reply.' };
     throw new DetectorError(failure.reason, failure.message);
+  }
+
+  for (const step of ready.steps) {
+    measureSpan(`classifier: ${step.name}`, step.start - performance.timeOrigin, step.end - performance.timeOrigin);
   }
 
   worker.onmessage = (event: MessageEvent<WorkerReply>) => {

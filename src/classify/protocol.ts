@@ -37,7 +37,14 @@ export interface WorkerFailure {
   message: string;
 }
 
+/** One step of the worker's loading, in milliseconds since the epoch (workers and pages keep clocks with different origins). */
+export interface LoadStep {
+  name: string;
+  start: number;
+  end: number;
+}
+
 export type WorkerReply =
-  | { kind: 'ready'; backend: Backend; threads: number; loadMs: number }
+  | { kind: 'ready'; backend: Backend; threads: number; loadMs: number; steps: LoadStep[] }
   | { kind: 'scores'; id: number; scores: Float32Array; ms: number }
   | { kind: 'error'; id: number | null; failure: WorkerFailure };

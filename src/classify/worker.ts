@@ -3,7 +3,7 @@
  * inference never blocks the page. The runtime and the model load once.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Backend, InitRequest, RunRequest, WorkerReply, WorkerRequest } from './protocol';
+import type { Backend, InitRequest, LoadStep, RunRequest, WorkerReply, WorkerRequest } from './protocol';
 import sessionConfig from './session-config.json';
 
 type Runtime = typeof Ort;
@@ -47,28 +47,42 @@ async function loadRuntime(webgpu: boolean, request: InitRequest): Promise<Runti
   return runtime;
 }
 
+/** Runs one step of loading and notes when it ran, for the page's timeline (src/timeline.ts). */
+async function timed<T>(steps: LoadStep[], name: string, step: () => Promise<T>): Promise<T> {
+  const start = performance.timeOrigin + performance.now();
+  try {
+    return await step();
+  } finally {
+    steps.push({ name, start, end: performance.timeOrigin + performance.now() });
+  }
+}
+
 async function init(request: InitRequest): Promise<void> {
   const started = performance.now();
+  const steps: LoadStep[] = [];
   let model: ArrayBuffer;
   try {
-    const response = await fetch(request.modelUrl);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    model = await response.arrayBuffer();
+    model = await timed(steps, 'fetch the model', async () => {
+      const response = await fetch(request.modelUrl);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    });
   } catch (error) {
     reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `Model file could not be fetched (${String(error)}).` } });
     return;
   }
   // Checked before use whatever served the bytes (network, HTTP cache or our service worker).
   if (request.modelSha256 !== null) {
-    const actual = await sha256Hex(model);
+    const actual = await timed(steps, "check the model's SHA-256", () => sha256Hex(model));
     if (actual !== request.modelSha256) {
       reply({ kind: 'error', id: null, failure: { reason: 'model_integrity', message: `Expected SHA-256 ${request.modelSha256}, got ${actual}.` } });
       return;
     }
   }
-  const webgpu = request.allowWebGpu && (await hasHardwareGpu());
+  const webgpu = request.allowWebGpu && (await timed(steps, 'look for a hardware GPU', hasHardwareGpu));
+  let runtime: Runtime;
   try {
-    ort = await loadRuntime(webgpu, request);
+    runtime = await timed(steps, 'import onnxruntime-web', () => loadRuntime(webgpu, request));
   } catch (error) {
     reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `onnxruntime-web could not be loaded (${String(error)}).` } });
     return;
@@ -81,12 +95,16 @@ async function init(request: InitRequest): Promise<void> {
       // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
       // weights once, at load; by default it keeps them for quantized kernels our weight-only file
       // never uses, and dequantizes every weight on every run (README, "Performance").
-      session = await ort.InferenceSession.create(new Uint8Array(model), {
-        executionProviders: [backend],
-        graphOptimizationLevel: 'all',
-        extra: { ...sessionConfig }, // a copy: onnxruntime-web adds entries of its own to the object
-      });
-      reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started });
+      // The first session also starts onnxruntime-web's wasm (fetching and compiling it, starting its threads).
+      session = await timed(steps, `create the ${backend} session`, () =>
+        runtime.InferenceSession.create(new Uint8Array(model), {
+          executionProviders: [backend],
+          graphOptimizationLevel: 'all',
+          extra: { ...sessionConfig }, // a copy: onnxruntime-web adds entries of its own to the object
+        }),
+      );
+      ort = runtime;
+      reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started, steps });
       return;
     } catch (error) {
       lastError = error;

@@ -6,6 +6,7 @@ import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
 import assets from 'virtual:face-detector-assets';
 import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
+import { measureSpan } from '../timeline';
 import { MIN_DETECTION_CONFIDENCE } from './constants';
 import { mergeDuplicates, tilesFor } from './tiles';
 import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
@@ -22,6 +23,7 @@ export interface FaceFinder {
 /** `assetBaseUrl`: see src/assets.ts. */
 export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinder> {
   let detector: FaceDetector;
+  const started = performance.now();
   try {
     const fileset = {
       wasmLoaderPath: rebaseAsset(assets.wasmLoaderPath, assetBaseUrl),
@@ -35,6 +37,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   } catch (error) {
     throw new DetectorError('model_unavailable', '(face detector)', { cause: error });
   }
+  measureSpan('face detector: load', started, performance.now());
   /** Faces in `source`, mapped into full-resolution pixels: offset by (left, top) in `source`'s space, then times `scale`. */
   function detectIn(source: TexImageSource & { width: number; height: number }, left: number, top: number, scale: number): DetectedFace[] {
     return detector.detect(source).detections.flatMap((detection) => {

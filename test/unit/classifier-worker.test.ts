@@ -72,7 +72,16 @@ describe('the classifier worker', () => {
     send(init);
     for (let id = 1; id <= 4; id++) send(runRequest(id, id * 10)); // sent before the model has even loaded
     await vi.waitFor(() => expect(replies).toHaveLength(5), { timeout: 2000 });
-    expect(replies[0]!.kind).toBe('ready');
+    const ready = replies[0]!;
+    expect(ready.kind).toBe('ready');
+    // No hash to check and no GPU allowed here, so three steps, in the order they ran, each with its own times.
+    if (ready.kind === 'ready') {
+      expect(ready.steps.map((step) => step.name)).toEqual(['fetch the model', 'import onnxruntime-web', 'create the wasm session']);
+      ready.steps.forEach((step, i) => {
+        expect(step.end).toBeGreaterThanOrEqual(step.start);
+        if (i > 0) expect(step.start).toBeGreaterThanOrEqual(ready.steps[i - 1]!.end);
+      });
+    }
     expect(replies.slice(1).map((reply) => (reply.kind === 'scores' ? [reply.id, reply.scores[0]] : reply))).toEqual([
       [1, 10],
       [2, 20],
