@@ -269,15 +269,15 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
 
   // One check at a time: the detector and the worker hold per-image state. The warm-up goes first;
   // its failure is not reported, since a stage that fails it fails the checks with their own error.
-  let checksAsked = 0;
+  let checkAsked = false;
   let queue: Promise<unknown> =
     loaded instanceof DetectorError || options.warmUp === false
       ? Promise.resolve()
-      : warmUp(loaded.faces, loaded.classifier, limits, () => checksAsked > 0).catch(() => undefined);
+      : warmUp(loaded.faces, loaded.classifier, limits, () => checkAsked).catch(() => undefined);
   function enqueue(request: CheckRequest, options: VideoCheckOptions = {}, videoOnly = false): Promise<CheckResponse> {
     const invalid = validateRequest(request, options);
     if (invalid) return Promise.resolve(failure(invalid));
-    checksAsked++;
+    checkAsked = true;
     const result = queue.then(() => run(request, options, videoOnly)).catch((error: unknown) => failure(toDetectorError(error)));
     queue = result;
     return result;
