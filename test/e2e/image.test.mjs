@@ -185,6 +185,24 @@ describe('image checks in the built app', () => {
     assert.match(await app.page.textContent('#faces-caption'), /Face 1: \d+%/);
   });
 
+  it('puts its load steps on the page\'s timeline, the worker\'s in the order they ran', async () => {
+    const steps = await app.page.evaluate(() =>
+      performance.getEntriesByType('measure').filter((entry) => entry.name.startsWith('deepfake-check: ')).map((entry) => ({ name: entry.name, start: entry.startTime, duration: entry.duration })),
+    );
+    const names = steps.map((step) => step.name);
+    assert.ok(names.includes('deepfake-check: face detector: load'), JSON.stringify(names));
+    const classifier = steps.filter((step) => step.name.startsWith('deepfake-check: classifier: '));
+    // The page checks the shipped model's hash; headless Chromium without a GPU answers the probe with no adapter.
+    assert.deepEqual(
+      classifier.map((step) => step.name.slice('deepfake-check: classifier: '.length)),
+      ['fetch the model', "check the model's SHA-256", 'look for a hardware GPU', 'import onnxruntime-web', 'create the wasm session'],
+    );
+    for (const [i, step] of classifier.entries()) {
+      assert.ok(step.start > 0 && step.duration >= 0, JSON.stringify(step));
+      if (i > 0) assert.ok(step.start >= classifier[i - 1].start + classifier[i - 1].duration - 1, JSON.stringify(classifier));
+    }
+  });
+
   it('never sent a request beyond the page\'s own origin, nor the media bytes anywhere', () => {
     assert.deepEqual(leaks(app), { foreign: [], uploads: [] });
     assert.ok(app.requests.length > 5, 'the recorder saw the page load');
