@@ -2,8 +2,9 @@
  * Warm-up: one pass of every stage over a blank picture right after loading.
  * The first run of each stage pays for work done once (the decoding worker
  * starting, the face detector's and the classifier's first inference, their
- * wasm code reaching its optimised tier): measured here, a page's first check
- * took 650 ms where the next took 60. A page usually checks one picture, so
+ * wasm code reaching its optimised tier): without it, a check made 2 s after
+ * the page was ready took 618-779 ms where later ones took 50-78 (`npm run
+ * bench`, README "Performance"). A page usually checks one picture, so
  * that first check is the one its user waits for; done ahead, while the user
  * is still choosing a file, it costs them nothing.
  */
