@@ -197,7 +197,8 @@ async function firstCheckAfterIdle(threads, bytes) {
 }
 
 async function benchSetting(threads, sustainedChecks) {
-  const afterIdleMs = await firstCheckAfterIdle(threads, readFileSync('test/fixtures/astronaut.jpg'));
+  const astronaut = readFileSync('test/fixtures/astronaut.jpg');
+  const afterIdleMs = await firstCheckAfterIdle(threads, astronaut);
   const app = await openApp({ path: `/?threads=${threads}` });
   // The persistent profile's blank first tab has a renderer of its own, which rendererMemory would count.
   await Promise.all(app.page.context().pages().filter((page) => page !== app.page).map((page) => page.close()));
@@ -211,7 +212,6 @@ async function benchSetting(threads, sustainedChecks) {
       .filter((entry) => entry.name.startsWith('deepfake-check: '))
       .map((entry) => ({ name: entry.name.slice('deepfake-check: '.length), start: entry.startTime, end: entry.startTime + entry.duration })),
   );
-  const astronaut = readFileSync('test/fixtures/astronaut.jpg');
   const first = await checkFile(app.page, astronaut, 'astronaut.jpg');
   const firstCheckMs = await app.page.evaluate(() => performance.now());
   const loaded = rendererMemory();
