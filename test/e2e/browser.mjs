@@ -10,6 +10,15 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** `serviceWorkers: 'block'` keeps the app's service worker out (it would answer requests that Playwright's routes should). */
 export async function launchBrowser({ serviceWorkers = 'allow' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'deepfake-check-chromium-'));
@@ -17,14 +26,7 @@ export async function launchBrowser({ serviceWorkers = 'allow' } = {}) {
     executablePath: CHROMIUM_PATH,
     headless: true,
     serviceWorkers,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,
