@@ -15,9 +15,17 @@ def num(value) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
+def with_interval(row: dict, key: str, show) -> str:
+    """The value and, where the report has it (`key`_95), its 95% interval: 2.1% (1.4–3.1%)."""
+    value, interval = row.get(key), row.get(f"{key}_95")
+    if value is None or interval is None:
+        return show(value)
+    return f"{show(value)} ({show(interval[0]).rstrip('%')}–{show(interval[1])})"
+
+
 def main() -> None:
     report = json.loads(Path(sys.argv[1]).read_text())
-    print("| set | count | AUC | accuracy | false positives | false negatives | mean score |")
+    print("| set | count | AUC (95% interval) | accuracy | false positives (95% interval) | false negatives (95% interval) | mean score |")
     print("|---|---|---|---|---|---|---|")
     rows = [
         ("dfdc_dev", "dfdc-dev, real deepfakes (no face → 0)"),
@@ -36,7 +44,8 @@ def main() -> None:
     for key, label in rows:
         r = report.get(key)
         if r:
-            print(f"| {label} | {r['count']} | {num(r.get('auc'))} | {pct(r.get('accuracy'))} | {pct(r.get('false_positive_rate'))} | {pct(r.get('false_negative_rate'))} | {num(r.get('mean_score'))} |")
+            print(f"| {label} | {r['count']} | {with_interval(r, 'auc', num)} | {pct(r.get('accuracy'))} | {with_interval(r, 'false_positive_rate', pct)} "
+                  f"| {with_interval(r, 'false_negative_rate', pct)} | {num(r.get('mean_score'))} |")
     softness = report.get("dfdc_dev_softness_alone")
     if softness:
         print()

@@ -28,7 +28,7 @@ from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, read_rgb, split_of
-from .metrics import roc_auc
+from .metrics import auc_interval, rate_interval, roc_auc
 from .onnx_scores import score_crops
 
 THRESHOLD = 0.5
@@ -70,15 +70,19 @@ class CropSet:
 
 
 def rates(scores: np.ndarray, labels: np.ndarray) -> dict:
+    """Accuracy, error rates and AUC at THRESHOLD, each rate and the AUC with its 95% interval (`*_95`: [low, high])."""
     predicted = scores >= THRESHOLD
     real, fake = labels == 0, labels == 1
     out = {"count": int(len(labels)), "accuracy": float((predicted == fake).mean())}
     if real.any():
         out["false_positive_rate"] = float(predicted[real].mean())
+        out["false_positive_rate_95"] = list(rate_interval(int(predicted[real].sum()), int(real.sum())))
     if fake.any():
         out["false_negative_rate"] = float((~predicted[fake]).mean())
+        out["false_negative_rate_95"] = list(rate_interval(int((~predicted[fake]).sum()), int(fake.sum())))
     if real.any() and fake.any():
         out["auc"] = roc_auc(labels, scores)
+        out["auc_95"] = list(auc_interval(labels, scores))
     out["mean_score"] = float(scores.mean())
     return out
 

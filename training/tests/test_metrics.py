@@ -1,6 +1,8 @@
 import numpy as np
 
-from sbi.metrics import paired_auc_difference, roc_auc
+import math
+
+from sbi.metrics import auc_interval, paired_auc_difference, rate_interval, roc_auc
 
 
 def test_auc_perfect_inverted_chance_and_ties():
@@ -22,3 +24,27 @@ def test_paired_difference_finds_a_small_real_gain_and_no_gain_between_equals():
     assert 0 < low <= difference <= high
     difference, low, high = paired_auc_difference(labels, weak, weak.copy(), resamples=50)
     assert difference == low == high == 0
+
+
+def test_rate_interval_is_wilsons_and_stays_inside_zero_to_one():
+    low, high = rate_interval(4, 162)
+    assert abs(low - 0.00964) < 1e-4 and abs(high - 0.06176) < 1e-4  # Wilson's score interval, z = 1.96
+    assert low < 4 / 162 < high
+    low, high = rate_interval(0, 1118)
+    assert low == 0.0 and 0 < high < 0.004
+    low, high = rate_interval(1118, 1118)
+    assert high == 1.0 and 0.996 < low < 1
+    assert all(math.isnan(bound) for bound in rate_interval(0, 0))
+
+
+def test_auc_interval_holds_the_auc_narrows_with_more_images_and_repeats_for_a_seed():
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 2, 8000)
+    scores = labels * 0.6 + rng.normal(0, 1, 8000)
+    small = auc_interval(labels[:1000], scores[:1000], resamples=300)
+    large = auc_interval(labels, scores, resamples=300)
+    assert small[0] < roc_auc(labels[:1000], scores[:1000]) < small[1]
+    assert large[0] < roc_auc(labels, scores) < large[1]
+    assert large[1] - large[0] < (small[1] - small[0]) * 0.6  # about 1 / sqrt(8) as wide
+    assert auc_interval(labels[:1000], scores[:1000], resamples=300) == small
+    assert auc_interval([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], resamples=50) == (1.0, 1.0)
