@@ -151,17 +151,26 @@ const sum = (timings: Timings[]): Timings =>
     total: total.total + t.total,
   }), { decode: 0, detect: 0, crop: 0, classify: 0, inference: 0, total: 0 });
 
+/**
+ * Both stages, or why one failed. Load failures are kept and answered per check, so a page never
+ * breaks on a missing file; a stage that did load is closed then, since the detector's close() cannot
+ * reach it (a loaded classifier keeps a worker and onnxruntime's wasm heap alive until closed).
+ */
+async function loadStages(options: DetectorOptions): Promise<Stages | DetectorError> {
+  const [faces, classifier] = await Promise.allSettled([createFaceFinder(options.assetBaseUrl), createClassifier(options)]);
+  if (faces.status === 'fulfilled' && classifier.status === 'fulfilled') return { faces: faces.value, classifier: classifier.value };
+  if (faces.status === 'fulfilled') faces.value.close();
+  if (classifier.status === 'fulfilled') classifier.value.close();
+  return toDetectorError(faces.status === 'rejected' ? faces.reason : (classifier as PromiseRejectedResult).reason);
+}
+
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const limits: MediaLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const selection: FaceSelection = {
     maxFaces: options.maxFaces ?? DEFAULT_FACE_SELECTION.maxFaces,
     minFaceSize: options.minFaceSize ?? DEFAULT_FACE_SELECTION.minFaceSize,
   };
-  // Load failures are kept and answered per check, so a page never breaks on a missing file.
-  const loaded: Stages | DetectorError = await Promise.all([createFaceFinder(options.assetBaseUrl), createClassifier(options)]).then(
-    ([faces, classifier]) => ({ faces, classifier }),
-    (error: unknown) => toDetectorError(error),
-  );
+  const loaded = await loadStages(options);
   const model: ModelInfo = {
     name: 'deepfake',
     version: modelManifest.version,
