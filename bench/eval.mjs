@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp, waitUntilReady } from '../test/e2e/app.mjs';
-import { rocAuc } from './metrics.mjs';
+import { aucInterval, rateInterval, rocAuc } from './metrics.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -86,9 +86,13 @@ const summary = {
   threshold,
   count: { real: negatives.length, fake: positives.length },
   auc: rocAuc(rows.map((row) => row.label), rows.map((row) => row.score)),
+  // 95% intervals: they count these files' sampling noise, as the model card's do.
+  auc95: aucInterval(rows.map((row) => row.label), rows.map((row) => row.score)),
   accuracy: rows.filter((row) => flagged(row) === (row.label === 1)).length / rows.length,
   falsePositiveRate: negatives.filter(flagged).length / Math.max(1, negatives.length),
+  falsePositiveRate95: rateInterval(negatives.filter(flagged).length, negatives.length),
   falseNegativeRate: positives.filter((row) => !flagged(row)).length / Math.max(1, positives.length),
+  falseNegativeRate95: rateInterval(positives.filter((row) => !flagged(row)).length, positives.length),
   noFace: { real: negatives.filter((row) => row.faces === 0).length, fake: positives.filter((row) => row.faces === 0).length },
   failures: rows.filter((row) => row.status !== 'success').map((row) => `${row.file}: ${row.error}`),
 };
@@ -104,6 +108,10 @@ writeFileSync(`${prefix}.csv`, ['file,label,score,faces,status,error', ...rows.m
 writeFileSync(`${prefix}.json`, JSON.stringify(summary, null, 2) + '\n');
 const pct = (value) => `${(100 * value).toFixed(1)}%`;
 console.log(`${summary.count.real} real, ${summary.count.fake} fake (model ${summary.model})`);
-console.log(`AUC ${summary.auc.toFixed(3)}; at ${threshold}: accuracy ${pct(summary.accuracy)}, false positives ${pct(summary.falsePositiveRate)}, false negatives ${pct(summary.falseNegativeRate)}`);
+const interval = ([low, high], show) => `(95% interval ${show(low)}–${show(high)})`;
+const auc = (value) => value.toFixed(3);
+console.log(`AUC ${auc(summary.auc)} ${interval(summary.auc95, auc)}; at ${threshold}: accuracy ${pct(summary.accuracy)}, ` +
+  `false positives ${pct(summary.falsePositiveRate)} ${interval(summary.falsePositiveRate95, pct)}, ` +
+  `false negatives ${pct(summary.falseNegativeRate)} ${interval(summary.falseNegativeRate95, pct)}`);
 console.log(`no face found: ${summary.noFace.real} real, ${summary.noFace.fake} fake (scored 0); failures: ${summary.failures.length}`);
 console.log(`per-file scores: ${prefix}.csv`);

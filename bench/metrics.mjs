@@ -20,3 +20,54 @@ export function rocAuc(labels, scores) {
   }
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
+
+/**
+ * 95% Wilson score interval of the rate hits / count (the model card's
+ * `rate_interval`): it stays inside [0, 1] and is honest for few hits.
+ * @param {number} hits
+ * @param {number} count
+ * @returns {[number, number]}
+ */
+export function rateInterval(hits, count, z = 1.959964) {
+  if (count === 0) return [Number.NaN, Number.NaN];
+  const rate = hits / count;
+  const centre = (rate + (z * z) / (2 * count)) / (1 + (z * z) / count);
+  const half = (z * Math.sqrt((rate * (1 - rate)) / count + (z * z) / (4 * count * count))) / (1 + (z * z) / count);
+  // Exact bounds at the ends, where rounding would leave 1e-17 off 0 or 1.
+  return [hits === 0 ? 0 : centre - half, hits === count ? 1 : centre + half];
+}
+
+/**
+ * 95% bootstrap interval of the AUC, reals and fakes resampled apart so that
+ * each resample keeps their counts (the model card's `auc_interval`); seeded,
+ * so a rerun on the same scores gives the same interval.
+ * @param {number[]} labels 1 for fake, 0 for real
+ * @param {number[]} scores
+ * @returns {[number, number]}
+ */
+export function aucInterval(labels, scores, { resamples = 1000, seed = 1 } = {}) {
+  const positives = labels.flatMap((label, index) => (label === 1 ? [index] : []));
+  const negatives = labels.flatMap((label, index) => (label === 1 ? [] : [index]));
+  const random = mulberry32(seed);
+  const draw = (indices) => indices.map(() => indices[Math.floor(random() * indices.length)]);
+  const aucs = [];
+  for (let i = 0; i < resamples; i++) {
+    const pick = [...draw(positives), ...draw(negatives)];
+    aucs.push(rocAuc(pick.map((index) => labels[index]), pick.map((index) => scores[index])));
+  }
+  aucs.sort((a, b) => a - b);
+  const at = (q) => aucs[Math.min(aucs.length - 1, Math.round(q * (aucs.length - 1)))];
+  return [at(0.025), at(0.975)];
+}
+
+/** A small seeded generator of uniform numbers in [0, 1) (Math.random cannot be seeded). */
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

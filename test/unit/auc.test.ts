@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
-import { rocAuc } from '../../bench/metrics.mjs';
+import { aucInterval, rateInterval, rocAuc } from '../../bench/metrics.mjs';
 
 describe('rocAuc (npm run eval)', () => {
   it('is 1 for a perfect ranking, 0 for a reversed one, 0.5 for all ties', () => {
@@ -16,5 +16,30 @@ describe('rocAuc (npm run eval)', () => {
 
   it('is NaN without both classes', () => {
     expect(rocAuc([1, 1], [0.2, 0.3])).toBeNaN();
+  });
+});
+
+describe('intervals (npm run eval)', () => {
+  it('rateInterval is Wilson\'s 95% interval, the model card\'s too, with exact ends', () => {
+    const [low, high] = rateInterval(4, 162);
+    expect(low).toBeCloseTo(0.00964, 4);
+    expect(high).toBeCloseTo(0.06176, 4);
+    expect(rateInterval(0, 1118)[0]).toBe(0);
+    expect(rateInterval(1118, 1118)[1]).toBe(1);
+    expect(rateInterval(0, 0).every(Number.isNaN)).toBe(true);
+  });
+
+  it('aucInterval holds the AUC, narrows with more files and repeats for a seed', () => {
+    // Scores that rank fakes above reals 70% of the time, made without randomness.
+    const labels = Array.from({ length: 4000 }, (_, i) => i % 2);
+    const scores = labels.map((label, i) => ((i * 7919) % 1000) / 1000 + 0.3 * label);
+    const auc = rocAuc(labels, scores);
+    const [low, high] = aucInterval(labels, scores, { resamples: 300 });
+    const [smallLow, smallHigh] = aucInterval(labels.slice(0, 500), scores.slice(0, 500), { resamples: 300 });
+    expect(low).toBeLessThan(auc);
+    expect(high).toBeGreaterThan(auc);
+    expect(high - low).toBeLessThan((smallHigh - smallLow) * 0.6); // about 1 / sqrt(8) as wide
+    expect(aucInterval(labels, scores, { resamples: 300 })).toEqual([low, high]);
+    expect(aucInterval([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], { resamples: 20 })).toEqual([1, 1]);
   });
 });
