@@ -16,7 +16,7 @@ def num(value) -> str:
 
 
 def with_interval(row: dict, key: str, show) -> str:
-    """The value and, where the report has it (`key`_95), its 95% interval: 2.1% (1.4–3.1%)."""
+    """The value and, where the report has it (`key`_95), its 95% interval: 2.1% (1.4–3.2%)."""
     value, interval = row.get(key), row.get(f"{key}_95")
     if value is None or interval is None:
         return show(value)
