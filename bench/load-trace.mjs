@@ -18,14 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { serveApp } from '../test/e2e/app.mjs';
 import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../test/e2e/browser.mjs';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, out: { type: 'string' } } });
 const scratch = mkdtempSync(join(tmpdir(), 'deepfake-check-trace-'));
 const tracePath = values.out ?? join(scratch, 'trace.json');
 
-const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+const { server, origin } = await serveApp();
 // A non-persistent browser: only a Browser (not a persistent context) can record a trace.
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 let readyMs;
@@ -33,7 +33,7 @@ try {
   const page = await (await browser.newContext()).newPage();
   await page.goto('about:blank');
   await browser.startTracing(page, { path: tracePath, categories: ['toplevel', 'v8', 'v8.wasm', 'devtools.timeline', 'blink', 'loading'] });
-  await page.goto(`${new URL(server.resolvedUrls.local[0]).origin}/?threads=${values.threads}`);
+  await page.goto(`${origin}/?threads=${values.threads}`);
   await page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
   readyMs = await page.evaluate(() => performance.now());
   await browser.stopTracing();

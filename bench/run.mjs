@@ -22,8 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { preview } from 'vite';
-import { checkFile, checkVideoFile, openApp } from '../test/e2e/app.mjs';
+import { checkFile, checkVideoFile, openApp, serveApp } from '../test/e2e/app.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -206,7 +205,7 @@ async function readiness(page) {
  */
 async function freshBrowserVisits(threads, bytes) {
   const app = await openApp({ path: `/?threads=${threads}` });
-  const otherOrigin = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const otherOrigin = await serveApp();
   try {
     await readiness(app.page);
     await new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_CHECK_MS));
@@ -228,12 +227,12 @@ async function freshBrowserVisits(threads, bytes) {
     const returningFromCache = await app.page.evaluate(() => navigator.serviceWorker.controller !== null);
     await settle();
 
-    await app.page.goto(`${new URL(otherOrigin.resolvedUrls.local[0]).origin}/?threads=${threads}`);
+    await app.page.goto(`${otherOrigin.origin}/?threads=${threads}`);
     const runningBrowser = await readiness(app.page);
     return { afterIdleMs, returning: { ...returning, fromServiceWorker: returningFromCache }, runningBrowser };
   } finally {
     await app.close();
-    await new Promise((resolve) => otherOrigin.httpServer.close(resolve));
+    await new Promise((resolve) => otherOrigin.server.httpServer.close(resolve));
   }
 }
 

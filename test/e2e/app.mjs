@@ -5,10 +5,15 @@
 import { preview } from 'vite';
 import { launchBrowser } from './browser.mjs';
 
-export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
+/** Serves the built app (dist/) on a free port; `origin` is where it answers. Close it with `server.httpServer.close()`. */
+export async function serveApp() {
   // An explicit IPv4 loopback address: 'localhost' may resolve to ::1 where another process holds the same port.
   const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-  const origin = new URL(server.resolvedUrls.local[0]).origin;
+  return { server, origin: new URL(server.resolvedUrls.local[0]).origin };
+}
+
+export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
+  const { server, origin } = await serveApp();
   const browser = await launchBrowser({ serviceWorkers });
   const requests = [];
   const problems = [];
