@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { checkFile, checkVideoFile, openApp, serveApp } from '../test/e2e/app.mjs';
+import { checkFile, checkVideoFile, loadSteps, openApp, serveApp } from '../test/e2e/app.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -179,20 +179,10 @@ async function sustainedUse(page, cdp, count) {
 /** Time a person takes to choose a file once the page says it is ready. */
 const IDLE_BEFORE_FIRST_CHECK_MS = 2000;
 
-/** The stages' load steps, which they record as User Timing measures (src/timeline.ts), in ms after navigation. */
-function loadStepsOf(page) {
-  return page.evaluate(() =>
-    performance
-      .getEntriesByType('measure')
-      .filter((entry) => entry.name.startsWith('deepfake-check: '))
-      .map((entry) => ({ name: entry.name.slice('deepfake-check: '.length), start: entry.startTime, end: entry.startTime + entry.duration })),
-  );
-}
-
 /** Navigation → detector ready in `page`, from the page's own clock (which starts at navigation), with the load steps. */
 async function readiness(page) {
   await page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
-  return { readyMs: await page.evaluate(() => performance.now()), loadSteps: await loadStepsOf(page) };
+  return { readyMs: await page.evaluate(() => performance.now()), loadSteps: await loadSteps(page) };
 }
 
 /**
@@ -206,9 +196,10 @@ async function readiness(page) {
 async function freshBrowserVisits(threads, bytes) {
   const app = await openApp({ path: `/?threads=${threads}` });
   const otherOrigin = await serveApp();
+  const settle = () => new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_CHECK_MS));
   try {
     await readiness(app.page);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_CHECK_MS));
+    await settle();
     const afterIdleMs = await app.page.evaluate(async (base64) => {
       const media = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'astronaut.jpg');
       const started = performance.now();
@@ -217,9 +208,8 @@ async function freshBrowserVisits(threads, bytes) {
       return performance.now() - started;
     }, bytes.toString('base64'));
 
-    // Each visit below starts from a quiet page, as the first did: the page's warm-up after loading (src/warm-up.ts)
-    // and the service worker's install would otherwise still be running.
-    const settle = () => new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_FIRST_CHECK_MS));
+    // Each visit below starts from a quiet page, as the first check did: the page's warm-up after loading
+    // (src/warm-up.ts) and the service worker's install would otherwise still be running.
     await app.page.evaluate(() => navigator.serviceWorker.ready);
     await settle();
     await app.page.reload();

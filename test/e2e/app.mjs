@@ -42,6 +42,20 @@ export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
   };
 }
 
+/**
+ * The detector's load steps, which its stages record as User Timing measures
+ * named `deepfake-check: …` (src/timeline.ts): names without that prefix, in
+ * ms of the page's clock, in the order they were recorded.
+ */
+export function loadSteps(page) {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('measure')
+      .filter((entry) => entry.name.startsWith('deepfake-check: '))
+      .map((entry) => ({ name: entry.name.slice('deepfake-check: '.length), start: entry.startTime, end: entry.startTime + entry.duration })),
+  );
+}
+
 /** Resolves once the page says the detector has loaded. */
 export function waitUntilReady(page) {
   return page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
