@@ -33,11 +33,12 @@ from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
 from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
+from .sam import sharpness_aware_gradients
 from .video import video_damage
 
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
-RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None}
+RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -237,6 +238,8 @@ def main(argv=None) -> int:
     parser.add_argument("--other-face-share", type=float, default=0.0, help="how often a pseudo-fake pastes another training face, "
                         "aligned on eyes, nose and mouth and colour-matched, instead of its own transformed copy (identity "
                         "mismatch, as Face X-ray's blends); validation keeps 0")
+    parser.add_argument("--sam-rho", type=float, default=0.0, help="sharpness-aware minimisation (sbi.sam) with this radius, "
+                        "0.05 in the SBI paper; 0 trains plainly. Each step then costs two passes of its batch")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -259,7 +262,7 @@ def main(argv=None) -> int:
                     other_face_share=args.other_face_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
-              "device": args.device, "boundary_weight": args.boundary_weight or None}
+              "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -316,14 +319,21 @@ def main(argv=None) -> int:
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
             labels = labels.to(device)
-            if boundary:
-                logits, tapped = model.forward_with_map(pixels)
-                extra = args.boundary_weight * loss_fn(boundary(tapped), edges[0].to(device))
-            else:
-                logits, extra = model(pixels), 0.0
-            loss = loss_fn(logits.squeeze(1), targets(labels, pixels, teacher, args.distill_weight)) + extra
+            wanted = targets(labels, pixels, teacher, args.distill_weight)
+
+            def batch_loss() -> torch.Tensor:
+                if boundary:
+                    logits, tapped = model.forward_with_map(pixels)
+                    extra = args.boundary_weight * loss_fn(boundary(tapped), edges[0].to(device))
+                else:
+                    logits, extra = model(pixels), 0.0
+                return loss_fn(logits.squeeze(1), wanted) + extra
+
+            loss = batch_loss()
             optimizer.zero_grad()
             loss.backward()
+            if args.sam_rho:
+                sharpness_aware_gradients(model, backbone + head, args.sam_rho, batch_loss)
             optimizer.step()
             schedule.step()
             step += 1

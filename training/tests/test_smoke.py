@@ -129,15 +129,18 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
                                                            "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0,
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "distill": None,
-                                                           "distill_weight": None, "device": "cpu", "boundary_weight": None}
-    # With the boundary loss, stopped and resumed: its head is saved with the checkpoint and left out of model.pt.
+                                                           "distill_weight": None, "device": "cpu", "boundary_weight": None,
+                                                           "sam_rho": None}
+    # With the boundary loss and sharpness-aware steps, stopped and resumed: the boundary head is saved with the
+    # checkpoint and left out of model.pt.
     narrow_options = ["--arch", "faceres-bn-narrow", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3", "--video-share",
                       "0.5", "--colour-match-share", "0.5", "--other-face-share", "0.5", "--init", stage4 / "model.pt",
-                      "--distill", tmp_path / "stage3" / "deepfake.onnx", "--boundary-weight", "1"]
+                      "--distill", tmp_path / "stage3" / "deepfake.onnx", "--boundary-weight", "1", "--sam-rho", "0.05"]
     train("narrow", *narrow_options, "--stop-after", "1")
     train("narrow", *narrow_options)
     narrow = tmp_path / "narrow"
     assert torch.load(narrow / "checkpoint.pt")["boundary_head"]["weight"].shape == (1, 384, 1, 1)
+    assert json.loads((narrow / "run.json").read_text())["sam_rho"] == 0.05
     assert not any(name.startswith("boundary") for name in torch.load(narrow / "model.pt"))
     assert torch.load(narrow / "model.pt")["head.1.weight"].shape == (1, 768)  # 3/4 of stage 4's channels
     caps = {"clean": 0.05, "blur_sigma2": 0.125}
