@@ -6,6 +6,7 @@
  */
 import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
+import { sizeWithin } from '../faces/size';
 import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader } from './sniff';
 import { decodeBitmap, type DecodeReply, type DecodeRequest } from './decode-protocol';
@@ -103,8 +104,7 @@ async function bitmapOf(input: ImageBitmap | HTMLImageElement, limits: MediaLimi
 
 /** The size face detection sees an image of `width` x `height` at: its longest side at most DETECTION_MAX_SIDE. */
 export function detectionSize(width: number, height: number): { width: number; height: number } {
-  const scale = Math.max(1, Math.max(width, height) / DETECTION_MAX_SIDE);
-  return { width: Math.max(1, Math.round(width / scale)), height: Math.max(1, Math.round(height / scale)) };
+  return sizeWithin(width, height, DETECTION_MAX_SIDE);
 }
 
 /** The image plus the smaller copy that face detection runs on; takes ownership of `source`. */

@@ -7,7 +7,8 @@ import assets from 'virtual:face-detector-assets';
 import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
-import { MIN_DETECTION_CONFIDENCE } from './constants';
+import { MIN_DETECTION_CONFIDENCE, WHOLE_PASS_MAX_SIDE } from './constants';
+import { sizeWithin } from './size';
 import { mergeDuplicates, tilesFor } from './tiles';
 import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
@@ -60,7 +61,19 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   }
 
   /** The passes in order; the first that finds a face answers. */
-  const passes = [(image: ImageBitmap, scale: number) => detectIn(image, 0, 0, scale), detectInTiles, detectZoomedOut];
+  const passes = [detectWhole, detectInTiles, detectZoomedOut];
+
+  /** First pass: the whole image, shrunk to WHOLE_PASS_MAX_SIDE here rather than by MediaPipe. */
+  function detectWhole(image: ImageBitmap, scale: number): DetectedFace[] {
+    const size = sizeWithin(image.width, image.height, WHOLE_PASS_MAX_SIDE);
+    if (size.width === image.width && size.height === image.height) return detectIn(image, 0, 0, scale);
+    const canvas = new OffscreenCanvas(size.width, size.height);
+    const context = canvas.getContext('2d')!;
+    context.imageSmoothingQuality = 'medium';
+    context.drawImage(image, 0, 0, size.width, size.height);
+    // Rounding the copy's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
+    return detectIn(canvas, 0, 0, (scale * image.width) / size.width);
+  }
 
   /** Second pass, for faces too small in a large image: see tiles.ts. */
   function detectInTiles(image: ImageBitmap, scale: number): DetectedFace[] {

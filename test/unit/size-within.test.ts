@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { detectionSize } from '../../src/decode/image';
+import { DETECTION_MAX_SIDE, WHOLE_PASS_MAX_SIDE } from '../../src/faces/constants';
+import { sizeWithin } from '../../src/faces/size';
+
+describe('the sizes face detection sees', () => {
+  it('shrinks the longest side to the bound, keeping the aspect, and never enlarges', () => {
+    expect(sizeWithin(4000, 3000, 1024)).toEqual({ width: 1024, height: 768 });
+    expect(sizeWithin(3000, 4000, 256)).toEqual({ width: 192, height: 256 });
+    expect(sizeWithin(200, 200, 256)).toEqual({ width: 200, height: 200 });
+    expect(sizeWithin(5000, 3, 256)).toEqual({ width: 256, height: 1 });
+  });
+
+  it('gives the whole-image pass a smaller copy than the tiles, and leaves face chips of the training data as they are', () => {
+    expect(detectionSize(4000, 3000)).toEqual({ width: DETECTION_MAX_SIDE, height: 768 });
+    expect(WHOLE_PASS_MAX_SIDE).toBeLessThan(DETECTION_MAX_SIDE);
+    // UTKFace's chips (200 px) and dfdc-dev's crops (under 256 px) are detected as they always were.
+    expect(sizeWithin(200, 200, WHOLE_PASS_MAX_SIDE)).toEqual({ width: 200, height: 200 });
+    expect(sizeWithin(255, 240, WHOLE_PASS_MAX_SIDE)).toEqual({ width: 255, height: 240 });
+  });
+});
