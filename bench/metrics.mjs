@@ -46,17 +46,39 @@ export function rateInterval(hits, count, z = 1.959964) {
  * @returns {[number, number]}
  */
 export function aucInterval(labels, scores, { resamples = 1000, seed = 1 } = {}) {
+  return percentiles95(stratifiedResamples(labels, resamples, seed).map((pick) => aucOf(pick, labels, scores)));
+}
+
+/**
+ * How much `scores` rank fakes above reals better than `baseline` does on the
+ * same files (the model card's paired comparisons, `sbi.compare`): the AUC
+ * difference and its 95% bootstrap interval, both scored on each resample.
+ * @param {number[]} labels 1 for fake, 0 for real
+ * @param {number[]} baseline
+ * @param {number[]} scores
+ * @returns {{ difference: number, interval: [number, number] }}
+ */
+export function pairedAucDifference(labels, baseline, scores, { resamples = 1000, seed = 1 } = {}) {
+  const differences = stratifiedResamples(labels, resamples, seed).map((pick) => aucOf(pick, labels, scores) - aucOf(pick, labels, baseline));
+  return { difference: rocAuc(labels, scores) - rocAuc(labels, baseline), interval: percentiles95(differences) };
+}
+
+/** `resamples` lists of indices drawn with replacement, fakes and reals apart, each keeping their counts. */
+function stratifiedResamples(labels, resamples, seed) {
   const positives = labels.flatMap((label, index) => (label === 1 ? [index] : []));
   const negatives = labels.flatMap((label, index) => (label === 1 ? [] : [index]));
   const random = mulberry32(seed);
   const draw = (indices) => indices.map(() => indices[Math.floor(random() * indices.length)]);
-  const aucs = [];
-  for (let i = 0; i < resamples; i++) {
-    const pick = [...draw(positives), ...draw(negatives)];
-    aucs.push(rocAuc(pick.map((index) => labels[index]), pick.map((index) => scores[index])));
-  }
-  aucs.sort((a, b) => a - b);
-  const at = (q) => aucs[Math.min(aucs.length - 1, Math.round(q * (aucs.length - 1)))];
+  return Array.from({ length: resamples }, () => [...draw(positives), ...draw(negatives)]);
+}
+
+function aucOf(pick, labels, scores) {
+  return rocAuc(pick.map((index) => labels[index]), pick.map((index) => scores[index]));
+}
+
+function percentiles95(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
   return [at(0.025), at(0.975)];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
-import { aucInterval, rateInterval, rocAuc } from '../../bench/metrics.mjs';
+import { aucInterval, pairedAucDifference, rateInterval, rocAuc } from '../../bench/metrics.mjs';
 
 describe('rocAuc (npm run eval)', () => {
   it('is 1 for a perfect ranking, 0 for a reversed one, 0.5 for all ties', () => {
@@ -41,5 +41,20 @@ describe('intervals (npm run eval)', () => {
     expect(high - low).toBeLessThan((smallHigh - smallLow) * 0.6); // about 1 / sqrt(8) as wide
     expect(aucInterval(labels, scores, { resamples: 300 })).toEqual([low, high]);
     expect(aucInterval([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], { resamples: 20 })).toEqual([1, 1]);
+  });
+
+  it('pairedAucDifference scores both rankings on each resample, so a small gain shows where two intervals overlap', () => {
+    const labels = Array.from({ length: 4000 }, (_, i) => i % 2);
+    const baseline = labels.map((label, i) => ((i * 7919) % 1000) / 1000 + 0.3 * label);
+    const better = baseline.map((score, i) => score + 0.02 * labels[i]); // every fake a little higher
+    const { difference, interval } = pairedAucDifference(labels, baseline, better, { resamples: 300 });
+    expect(difference).toBeCloseTo(rocAuc(labels, better) - rocAuc(labels, baseline), 12);
+    expect(difference).toBeGreaterThan(0);
+    expect(interval[0]).toBeGreaterThan(0);
+    expect(interval[0]).toBeLessThan(difference);
+    expect(interval[1]).toBeGreaterThan(difference);
+    // Unpaired, the two AUCs' own intervals overlap.
+    expect(aucInterval(labels, better, { resamples: 300 })[0]).toBeLessThan(aucInterval(labels, baseline, { resamples: 300 })[1]);
+    expect(pairedAucDifference(labels, baseline, baseline, { resamples: 50 })).toEqual({ difference: 0, interval: [0, 0] });
   });
 });
