@@ -7,7 +7,7 @@ import assets from 'virtual:face-detector-assets';
 import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
-import { MIN_DETECTION_CONFIDENCE, WHOLE_PASS_MAX_SIDE } from './constants';
+import { MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
 import { sizeWithin } from './size';
 import { mergeDuplicates, tilesFor } from './tiles';
 import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
@@ -60,45 +60,60 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
+  /**
+   * Faces in a frame `width` x `height` that `draw` paints, frame pixel p being image pixel (p + left) * frameScale,
+   * shown to MediaPipe shrunk to at most PASS_MAX_SIDE (constants.ts).
+   */
+  function detectInFrame(
+    frame: { width: number; height: number; left: number; top: number; frameScale: number },
+    scale: number,
+    draw: (context: OffscreenCanvasRenderingContext2D) => void,
+  ): DetectedFace[] {
+    const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
+    const canvas = new OffscreenCanvas(size.width, size.height);
+    const context = canvas.getContext('2d')!;
+    // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
+    const shrink = size.width / frame.width;
+    if (shrink < 1) {
+      context.imageSmoothingQuality = 'medium';
+      context.scale(shrink, shrink);
+    }
+    draw(context);
+    return detectIn(canvas, frame.left * shrink, frame.top * shrink, (frame.frameScale * scale) / shrink);
+  }
+
   /** The passes in order; the first that finds a face answers. */
   const passes = [detectWhole, detectInTiles, detectZoomedOut];
 
-  /** First pass: the whole image, shrunk to WHOLE_PASS_MAX_SIDE here rather than by MediaPipe. */
+  /** First pass: the whole image. */
   function detectWhole(image: ImageBitmap, scale: number): DetectedFace[] {
-    const size = sizeWithin(image.width, image.height, WHOLE_PASS_MAX_SIDE);
-    if (size.width === image.width && size.height === image.height) return detectIn(image, 0, 0, scale);
-    const canvas = new OffscreenCanvas(size.width, size.height);
-    const context = canvas.getContext('2d')!;
-    context.imageSmoothingQuality = 'medium';
-    context.drawImage(image, 0, 0, size.width, size.height);
-    // Rounding the copy's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
-    return detectIn(canvas, 0, 0, (scale * image.width) / size.width);
+    if (Math.max(image.width, image.height) <= PASS_MAX_SIDE) return detectIn(image, 0, 0, scale);
+    const frame = { width: image.width, height: image.height, left: 0, top: 0, frameScale: 1 };
+    return detectInFrame(frame, scale, (context) => context.drawImage(image, 0, 0));
   }
 
   /** Second pass, for faces too small in a large image: see tiles.ts. */
   function detectInTiles(image: ImageBitmap, scale: number): DetectedFace[] {
-    const tiles = tilesFor(image.width, image.height);
-    if (tiles.length === 0) return [];
-    const canvas = new OffscreenCanvas(tiles[0]!.width, tiles[0]!.height);
-    const context = canvas.getContext('2d')!;
     return mergeDuplicates(
-      tiles.flatMap((tile) => {
-        context.drawImage(image, tile.x, tile.y, tile.width, tile.height, 0, 0, tile.width, tile.height);
-        return detectIn(canvas, tile.x, tile.y, scale);
+      tilesFor(image.width, image.height).flatMap((tile) => {
+        const frame = { width: tile.width, height: tile.height, left: tile.x, top: tile.y, frameScale: 1 };
+        return detectInFrame(frame, scale, (context) =>
+          context.drawImage(image, tile.x, tile.y, tile.width, tile.height, 0, 0, tile.width, tile.height),
+        );
       }),
     );
   }
 
   /** Last pass, for a face that fills the frame: see zoom.ts. */
   function detectZoomedOut(image: ImageBitmap, scale: number): DetectedFace[] {
-    const canvas = new OffscreenCanvas(image.width, image.height);
-    const context = canvas.getContext('2d')!;
-    context.fillStyle = ZOOM_OUT_BACKGROUND;
-    context.fillRect(0, 0, canvas.width, canvas.height);
     const shrunk = zoomedOut(image.width, image.height);
-    context.drawImage(image, shrunk.x, shrunk.y, shrunk.width, shrunk.height);
-    // Canvas pixel p is image pixel (p - shrunk.x) * ZOOM_OUT.
-    return detectIn(canvas, -shrunk.x, -shrunk.y, scale * ZOOM_OUT);
+    // Frame pixel p is image pixel (p - shrunk.x) * ZOOM_OUT.
+    const frame = { width: image.width, height: image.height, left: -shrunk.x, top: -shrunk.y, frameScale: ZOOM_OUT };
+    return detectInFrame(frame, scale, (context) => {
+      context.fillStyle = ZOOM_OUT_BACKGROUND;
+      context.fillRect(0, 0, image.width, image.height);
+      context.drawImage(image, shrunk.x, shrunk.y, shrunk.width, shrunk.height);
+    });
   }
 
   return {

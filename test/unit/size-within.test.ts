@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectionSize } from '../../src/decode/image';
-import { DETECTION_MAX_SIDE, WHOLE_PASS_MAX_SIDE } from '../../src/faces/constants';
+import { DETECTION_MAX_SIDE, PASS_MAX_SIDE } from '../../src/faces/constants';
 import { sizeWithin } from '../../src/faces/size';
 
 describe('the sizes face detection sees', () => {
@@ -11,11 +11,11 @@ describe('the sizes face detection sees', () => {
     expect(sizeWithin(5000, 3, 256)).toEqual({ width: 256, height: 1 });
   });
 
-  it('gives the whole-image pass a smaller copy than the tiles, and leaves face chips of the training data as they are', () => {
+  it('shows each pass less than the detection copy, and leaves face chips of the training data as they are', () => {
     expect(detectionSize(4000, 3000)).toEqual({ width: DETECTION_MAX_SIDE, height: 768 });
-    expect(WHOLE_PASS_MAX_SIDE).toBeLessThan(DETECTION_MAX_SIDE);
+    expect(PASS_MAX_SIDE).toBeLessThan(DETECTION_MAX_SIDE);
     // UTKFace's chips (200 px) and dfdc-dev's crops (under 256 px) are detected as they always were.
-    expect(sizeWithin(200, 200, WHOLE_PASS_MAX_SIDE)).toEqual({ width: 200, height: 200 });
-    expect(sizeWithin(255, 240, WHOLE_PASS_MAX_SIDE)).toEqual({ width: 255, height: 240 });
+    expect(sizeWithin(200, 200, PASS_MAX_SIDE)).toEqual({ width: 200, height: 200 });
+    expect(sizeWithin(255, 240, PASS_MAX_SIDE)).toEqual({ width: 255, height: 240 });
   });
 });
