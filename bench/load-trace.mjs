@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { serveApp } from '../test/e2e/app.mjs';
+import { readiness, serveApp } from '../test/e2e/app.mjs';
 import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../test/e2e/browser.mjs';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, out: { type: 'string' } } });
@@ -34,8 +34,7 @@ try {
   await page.goto('about:blank');
   await browser.startTracing(page, { path: tracePath, categories: ['toplevel', 'v8', 'v8.wasm', 'devtools.timeline', 'blink', 'loading'] });
   await page.goto(`${origin}/?threads=${values.threads}`);
-  await page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
-  readyMs = await page.evaluate(() => performance.now());
+  ({ readyMs } = await readiness(page));
   await browser.stopTracing();
 } finally {
   await browser.close();

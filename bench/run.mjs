@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { checkFile, checkVideoFile, loadSteps, openApp, serveApp } from '../test/e2e/app.mjs';
+import { checkFile, checkVideoFile, openApp, readiness, serveApp } from '../test/e2e/app.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -179,12 +179,6 @@ async function sustainedUse(page, cdp, count) {
 /** Time a person takes to choose a file once the page says it is ready. */
 const IDLE_BEFORE_FIRST_CHECK_MS = 2000;
 
-/** Navigation → detector ready in `page`, from the page's own clock (which starts at navigation), with the load steps. */
-async function readiness(page) {
-  await page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
-  return { readyMs: await page.evaluate(() => performance.now()), loadSteps: await loadSteps(page) };
-}
-
 /**
  * In a fresh browser, what the cold start in benchSetting does not show:
  *  - the first check's own time when it comes IDLE_BEFORE_FIRST_CHECK_MS after the detector is ready;
@@ -232,7 +226,6 @@ async function benchSetting(threads, sustainedChecks) {
   const app = await openApp({ path: `/?threads=${threads}` });
   // The persistent profile's blank first tab has a renderer of its own, which rendererMemory would count.
   await Promise.all(app.page.context().pages().filter((page) => page !== app.page).map((page) => page.close()));
-  // The page's own clock starts at navigation: this excludes starting the browser and the server.
   const { readyMs, loadSteps } = await readiness(app.page);
   const first = await checkFile(app.page, astronaut, 'astronaut.jpg');
   const firstCheckMs = await app.page.evaluate(() => performance.now());

@@ -56,6 +56,15 @@ export function loadSteps(page) {
   );
 }
 
+/**
+ * Navigation → detector ready in `page`, from the page's own clock (which starts at navigation, so it leaves out
+ * starting the browser and the server), with the load steps; `window.deepfakeDetector` is set once the detector is.
+ */
+export async function readiness(page) {
+  await page.waitForFunction(() => window.deepfakeDetector !== undefined, null, { timeout: 120_000 });
+  return { readyMs: await page.evaluate(() => performance.now()), loadSteps: await loadSteps(page) };
+}
+
 /** Resolves once the page says the detector has loaded. */
 export function waitUntilReady(page) {
   return page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Ready'), null, { timeout: 60_000 });
