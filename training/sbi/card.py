@@ -54,7 +54,8 @@ def main() -> None:
     print()
     print("| real photo after | mean score change | 95th percentile change | flipped real → fake | flipped fake → real |")
     print("|---|---|---|---|---|")
-    for key, label in (("stability_jpeg_q40", "JPEG quality 40"), ("stability_half_size", "50% downscale")):
+    for key, label in (("stability_jpeg_q40", "JPEG quality 40"), ("stability_half_size", "50% downscale"),
+                       ("stability_box_moved", "face box moved (training's jitter: centre ≤ 4%, size ≤ 6%)")):
         r = report.get(key)
         if r:
             print(f"| {label} | {num(r['mean_abs_change'])} | {num(r['p95_abs_change'])} | {pct(r['flipped_to_fake'])} | {pct(r['flipped_to_real'])} |")

@@ -88,6 +88,16 @@ def jitter(box: dict, rng: np.random.Generator) -> dict:
     return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
 
 
+#: First entry of every moved box's seed, so that no other seeded draw in training/ repeats these.
+MOVE_SEED = 11
+
+
+def moved_boxes(box: dict, face: int, count: int) -> list[dict]:
+    """`count` boxes moved from `box` as jitter moves them, the same for the same `face` index: the boxes
+    BlazeFace might have drawn around the face in another framing, for measuring how far scores follow them."""
+    return [jitter(box, np.random.default_rng([MOVE_SEED, face, view])) for view in range(count)]
+
+
 @dataclass(frozen=True)
 class Recipe:
     """How training samples are made. Validation and evaluation keep the defaults, so their figures compare across runs.

@@ -27,8 +27,8 @@ import numpy as np
 from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, read_rgb, split_of
-from .metrics import auc_interval, rate_interval, roc_auc
+from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
+from .metrics import auc_interval, rate_interval, roc_auc, score_moves
 from .onnx_scores import score_crops
 
 THRESHOLD = 0.5
@@ -107,14 +107,8 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
         mask = np.array([keep(a) for a in ages])
         if mask.any():
             report[group] = rates(real[mask], np.zeros(mask.sum()))
-    for name in ("real_jpeg_q40", "real_half_size"):
-        moved = scored[name][0]
-        report[f"stability_{name.removeprefix('real_')}"] = {
-            "mean_abs_change": float(np.abs(moved - real).mean()),
-            "p95_abs_change": float(np.percentile(np.abs(moved - real), 95)),
-            "flipped_to_fake": float(((real < THRESHOLD) & (moved >= THRESHOLD)).mean()),
-            "flipped_to_real": float(((real >= THRESHOLD) & (moved < THRESHOLD)).mean()),
-        }
+    for name in ("real_jpeg_q40", "real_half_size", "real_box_moved"):
+        report[f"stability_{name.removeprefix('real_')}"] = score_moves(real, scored[name][0], THRESHOLD)
     if "dfdc_real" in scored:
         # Images where the app finds no face score 0, exactly as the app answers them.
         scores = np.concatenate([scored["dfdc_real"][0], np.zeros(dfdc_faceless[0]), scored["dfdc_fake"][0], np.zeros(dfdc_faceless[1])])
@@ -169,6 +163,7 @@ def main(argv=None) -> int:
         sets.add(f"real_{name}", [crop(REAL_PHOTO_CONDITIONS[name](image), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))
+    sets.add("real_box_moved", [crop(image, moved_boxes(r.box, i, 1)[0]) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
     ages = [utk_age(r) for r in test]
 
     dfdc_faceless = {0: 0, 1: 0}

@@ -63,3 +63,14 @@ def paired_auc_difference(labels: np.ndarray, scores_a: np.ndarray, scores_b: np
         differences.append(roc_auc(labels[pick], scores_b[pick]) - roc_auc(labels[pick], scores_a[pick]))
     low, high = np.percentile(differences, [2.5, 97.5])
     return roc_auc(labels, scores_b) - roc_auc(labels, scores_a), float(low), float(high)
+
+
+def score_moves(before: np.ndarray, after: np.ndarray, threshold: float) -> dict:
+    """How far scores moved from `before` to `after` (the same faces, changed a little), and how often they crossed `threshold`."""
+    moved = np.abs(after - before)
+    return {
+        "mean_abs_change": float(moved.mean()),
+        "p95_abs_change": float(np.percentile(moved, 95)),
+        "flipped_to_fake": float(((before < threshold) & (after >= threshold)).mean()),
+        "flipped_to_real": float(((before >= threshold) & (after < threshold)).mean()),
+    }

@@ -2,7 +2,7 @@ import numpy as np
 
 import math
 
-from sbi.metrics import auc_interval, paired_auc_difference, rate_interval, roc_auc
+from sbi.metrics import auc_interval, paired_auc_difference, rate_interval, roc_auc, score_moves
 
 
 def test_auc_perfect_inverted_chance_and_ties():
@@ -48,3 +48,13 @@ def test_auc_interval_holds_the_auc_narrows_with_more_images_and_repeats_for_a_s
     assert large[1] - large[0] < (small[1] - small[0]) * 0.6  # about 1 / sqrt(8) as wide
     assert auc_interval(labels[:1000], scores[:1000], resamples=300) == small
     assert auc_interval([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], resamples=50) == (1.0, 1.0)
+
+
+def test_score_moves_measures_the_change_and_counts_crossings_each_way():
+    before = np.array([0.1, 0.45, 0.7, 0.9])
+    after = np.array([0.1, 0.55, 0.4, 0.9])
+    moves = score_moves(before, after, 0.5)
+    assert np.isclose(moves["mean_abs_change"], (0 + 0.1 + 0.3 + 0) / 4)
+    assert moves["flipped_to_fake"] == 0.25 and moves["flipped_to_real"] == 0.25
+    assert score_moves(before, before.copy(), 0.5) == {"mean_abs_change": 0.0, "p95_abs_change": 0.0,
+                                                       "flipped_to_fake": 0.0, "flipped_to_real": 0.0}
