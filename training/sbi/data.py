@@ -88,7 +88,7 @@ def jitter(box: dict, rng: np.random.Generator) -> dict:
     return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
 
 
-#: First entry of every moved box's seed, so that no other seeded draw in training/ repeats these.
+#: First entry of every moved box's seed: a stream apart from the held-out blends' and damage's (7, 8, 9 in sbi.evaluate).
 MOVE_SEED = 11
 
 
@@ -155,6 +155,22 @@ def make_sample_with_boundary(image: np.ndarray, record: FaceRecord, fake: bool,
     4 m (1 - m) for the blend mask m (Face X-ray's boundary: 1 where face and photo mix half and half, 0 where
     either is untouched; all 0 for a real face), filtered down over the same crop and flipped with it.
     Draws nothing more from `rng`, so the crops are make_sample's."""
+    image, mask = blended_and_damaged(image, record, fake, rng, augment, recipe, donor)
+    return cut(image, mask, record.box, rng, augment, boundary_side)
+
+
+def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, views: int,
+                      recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None) -> list[np.ndarray]:
+    """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
+    drawn of its own, as the same photo framed by BlazeFace a little differently. The first is make_sample's crop;
+    the others are drawn after it."""
+    image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor)
+    return [cut(image, None, record.box, rng, True, 0)[0] for _ in range(views)]
+
+
+def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool,
+                        recipe: Recipe, donor: tuple[np.ndarray, FaceRecord] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The whole photo a sample is cut from, and its blend mask (None for a real face)."""
     mask = None
     if fake:
         # Drawn only when asked for, so the recipes from before this option keep their random streams.
@@ -167,8 +183,15 @@ def make_sample_with_boundary(image: np.ndarray, record: FaceRecord, fake: bool,
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
     if augment:
         image = degrade(image, rng, recipe.max_blur)
+    return image, mask
+
+
+def cut(image: np.ndarray, mask: np.ndarray | None, box: dict, rng: np.random.Generator, augment: bool,
+        boundary_side: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The classifier's crop of `image` around `box` (jittered and perhaps mirrored when augmenting), and the blend
+    boundary over the same crop where `boundary_side` asks for it (see make_sample_with_boundary)."""
     height, width = image.shape[:2]
-    square = crop_square(jitter(record.box, rng) if augment else record.box, width, height)
+    square = crop_square(jitter(box, rng) if augment else box, width, height)
     out = resample_square(image, square, CLASSIFIER_INPUT_SIZE)
     boundary = None
     if boundary_side:

@@ -26,7 +26,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from .blend import MAX_BLUR, MIN_RESIZE
-from .data import FaceRecord, Recipe, load_harvest, make_sample_with_boundary, pick_donor, read_rgb, training_faces
+from .data import FaceRecord, Recipe, load_harvest, make_sample_views, make_sample_with_boundary, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
@@ -38,7 +38,8 @@ from .video import video_damage
 
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
-RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None}
+RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
+               "box_consistency": None}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -56,11 +57,14 @@ def check_same_run(run_config: Path, config: dict) -> None:
 class SelfBlendedFaces(Dataset):
     """Item 2k is record k as it is, item 2k+1 its pseudo-fake; each epoch draws new blends and damage.
     Donor faces (the recipe's other_face_share) come from `records` alone. With a `boundary_side`, each item also
-    holds its blend boundary at that side (make_sample_with_boundary), for --boundary-weight."""
+    holds its blend boundary at that side (make_sample_with_boundary), for --boundary-weight. With `views` > 1,
+    an item's pixels are (views, 3, size, size): one sample cut from differently jittered boxes (make_sample_views),
+    for --box-consistency."""
 
-    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe(), boundary_side: int = 0):
+    def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe(), boundary_side: int = 0,
+                 views: int = 1):
         self.records, self.seed, self.augment, self.recipe, self.epoch = records, seed, augment, recipe, 0
-        self.boundary_side = boundary_side
+        self.boundary_side, self.views = boundary_side, views
 
     def __len__(self) -> int:
         return 2 * len(self.records)
@@ -69,6 +73,9 @@ class SelfBlendedFaces(Dataset):
         record, fake = self.records[index // 2], index % 2 == 1
         rng = np.random.default_rng([self.seed, self.epoch, index])
         donor = self.donor_for(record, index) if fake else None
+        if self.views > 1:
+            views = make_sample_views(read_rgb(record.file), record, fake, rng, self.views, self.recipe, donor)
+            return torch.from_numpy(np.stack(views)).permute(0, 3, 1, 2).float(), torch.tensor(float(fake))
         crop, boundary = make_sample_with_boundary(read_rgb(record.file), record, fake, rng, self.augment, self.recipe, donor,
                                                    self.boundary_side)
         item = torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
@@ -240,6 +247,10 @@ def main(argv=None) -> int:
                         "mismatch, as Face X-ray's blends); validation keeps 0")
     parser.add_argument("--sam-rho", type=float, default=0.0, help="sharpness-aware minimisation (sbi.sam) with this radius, "
                         "0.05 in the SBI paper; 0 trains plainly. Each step then costs two passes of its batch")
+    parser.add_argument("--box-consistency", type=float, default=0.0, help="weight of a loss on how far the logits of one sample cut "
+                        "from two differently jittered boxes lie apart (their variance), beside the labels' loss on both: BlazeFace's box "
+                        "moves a few percent between framings of one face, and the score should not follow it (sbi.box_moves). Each "
+                        "item of --batch then holds two crops, so a step passes 2 x --batch crops; 0 trains plainly")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -262,7 +273,8 @@ def main(argv=None) -> int:
                     other_face_share=args.other_face_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
-              "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None}
+              "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,
+              "box_consistency": args.box_consistency or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -272,7 +284,11 @@ def main(argv=None) -> int:
     model = build_net(args.arch, args.pretrained)
     boundary = None
     if args.boundary_weight:
+        if args.box_consistency:
+            parser.error("--boundary-weight and --box-consistency do not combine: the views carry no boundary")
         boundary, data.boundary_side = boundary_head(model, sample, args.seed)
+    if args.box_consistency:
+        data.views = 2
     norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch].batch_norm
     if args.init:
         norms_unset = load_initial_weights(model, args.init, sample)
@@ -316,6 +332,8 @@ def main(argv=None) -> int:
         # Its own generator only seeds workers; left out, the loader would draw that seed from dropout's stream.
         loader = DataLoader(data, batch_sampler=batches, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
         for pixels, labels, *edges in loader:
+            if data.views > 1:  # (items, views, 3, size, size): every view is a sample of its own to the labels' loss
+                pixels, labels = pixels.flatten(0, 1), labels.repeat_interleave(data.views)
             # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
             pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
             labels = labels.to(device)
@@ -327,6 +345,8 @@ def main(argv=None) -> int:
                     extra = args.boundary_weight * loss_fn(boundary(tapped), edges[0].to(device))
                 else:
                     logits, extra = model(pixels), 0.0
+                if args.box_consistency:
+                    extra = args.box_consistency * logits.view(-1, data.views).var(dim=1, unbiased=False).mean()
                 return loss_fn(logits.squeeze(1), wanted) + extra
 
             loss = batch_loss()

@@ -304,3 +304,20 @@ def test_a_mirrored_crop_has_its_boundary_mirrored_with_it(monkeypatch):
             assert np.array_equal(pixels, plain[0][:, ::-1]) and np.array_equal(boundary, plain[1][:, ::-1])
             mirrored += 1
     assert 0 < mirrored < 8
+
+
+def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
+    # The first view is make_sample's crop, so that a run with --box-consistency starts from the plain stream;
+    # the second comes from the same blend and damage, framed by another jittered box.
+    image, recipe = face_like(2), Recipe(target_share=0.5)
+    for seed in range(4):
+        views = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert np.array_equal(views[0], make_sample(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), recipe=recipe))
+        assert views[1].shape == views[0].shape and not np.array_equal(views[1], views[0])
+        assert not np.array_equal(views[1], views[0][:, ::-1])  # not merely the mirror image: the box moved too
+        again = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert all(np.array_equal(a, b) for a, b in zip(views, again))
+    faces = SelfBlendedFaces(records_on_disk(tmp_path, 2), 3, recipe=recipe, views=2)
+    pixels, label = faces[1]
+    assert pixels.shape == (2, 3, 160, 160) and label == 1.0
+    assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])

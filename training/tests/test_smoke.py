@@ -123,14 +123,15 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     assert torch.load(tmp_path / "batch-norm" / "model.pt")["backbone.norms.0.weight"].std() > 0.1
     run(sys.executable, "-m", "sbi.export", "--run", tmp_path / "batch-norm", "--harvest", harvest, "--images", UTK,
         "--models", tmp_path / "stage3", "--val-limit", "16", cwd=REPO / "training")
+    # With the box-consistency loss: two crops per item.
     train("stage4", "--arch", "faceres-bn", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3",
-          "--init", tmp_path / "stage3" / "deepfake.onnx")
+          "--init", tmp_path / "stage3" / "deepfake.onnx", "--box-consistency", "1")
     stage4 = tmp_path / "stage4"
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
                                                            "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0,
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "distill": None,
                                                            "distill_weight": None, "device": "cpu", "boundary_weight": None,
-                                                           "sam_rho": None}
+                                                           "sam_rho": None, "box_consistency": 1.0}
     # With the boundary loss and sharpness-aware steps, stopped and resumed: the boundary head is saved with the
     # checkpoint and left out of model.pt.
     narrow_options = ["--arch", "faceres-bn-narrow", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3", "--video-share",
