@@ -1,7 +1,7 @@
 """How far a face's score moves when its box moves a little, and whether the mean over a few moved boxes ranks better.
 
   cd training && /usr/bin/python3 -m sbi.box_moves --model ../models/deepfake.onnx \
-      --utk-harvest ~/.cache/deepfake-check/faces-utk.jsonl --utk ../../shared/data/faces-utk \
+      --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl --utk ../../shared/data/faces-utk \
       --dfdc-harvest ~/.cache/deepfake-check --dfdc ../../shared/data/dfdc-dev --views 4 --out /tmp/box-moves.json
 
 BlazeFace's box for one face moves by a few percent between framings of the
@@ -28,6 +28,7 @@ from .data import FaceRecord, crop, load_harvest, moved_boxes, read_rgb, split_o
 from .evaluate import THRESHOLD
 from .metrics import paired_auc_difference, roc_auc, score_moves
 from .onnx_scores import score_crops
+
 
 def views_of(images: list[np.ndarray], records: list[FaceRecord], count: int) -> np.ndarray:
     """(1 + count, faces, size, size, 3): each face cropped from its own box, then from each moved box."""
