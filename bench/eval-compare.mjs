@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseCsv } from './csv.mjs';
 import { pairedAucDifference, rocAuc } from './metrics.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { threshold: { type: 'string', default: '0.5' } } });
@@ -20,19 +21,11 @@ if (positionals.length !== 2) {
 }
 const threshold = Number(values.threshold);
 
-/** The fields of one CSV line as eval.mjs writes them: a field holding a comma or quote is quoted, quotes doubled. */
-function csvFields(line) {
-  return [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map(([, quoted, plain]) => quoted?.replace(/""/g, '"') ?? plain);
-}
-
 /** label/name → score. */
 function scores(path) {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  if (!header.startsWith('file,label,score,')) throw new Error(`${path} is not a CSV of npm run eval`);
-  return new Map(lines.map((line) => {
-    const [file, label, score] = csvFields(line);
-    return [`${label}/${basename(file)}`, Number(score)];
-  }));
+  const [header, ...records] = parseCsv(readFileSync(path, 'utf8'));
+  if (header?.slice(0, 3).join(',') !== 'file,label,score') throw new Error(`${path} is not a CSV of npm run eval`);
+  return new Map(records.map(([file, label, score]) => [`${label}/${basename(file)}`, Number(score)]));
 }
 
 const [baseline, candidate] = positionals.map(scores);

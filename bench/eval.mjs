@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp, waitUntilReady } from '../test/e2e/app.mjs';
+import { toCsv } from './csv.mjs';
 import { aucInterval, rateInterval, rocAuc } from './metrics.mjs';
 
 const { values } = parseArgs({
@@ -103,8 +104,8 @@ async function modelVersion() {
 
 const prefix = values.out ?? `bench/results/eval-${basename(values.fake)}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 mkdirSync(prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '.', { recursive: true });
-const csvField = (value) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
-writeFileSync(`${prefix}.csv`, ['file,label,score,faces,status,error', ...rows.map((r) => [r.file, r.label ? 'fake' : 'real', r.score, r.faces, r.status, r.error].map(csvField).join(','))].join('\n') + '\n');
+writeFileSync(`${prefix}.csv`, toCsv(['file', 'label', 'score', 'faces', 'status', 'error'],
+  rows.map((r) => [r.file, r.label ? 'fake' : 'real', r.score, r.faces, r.status, r.error])));
 writeFileSync(`${prefix}.json`, JSON.stringify(summary, null, 2) + '\n');
 const pct = (value) => `${(100 * value).toFixed(1)}%`;
 console.log(`${summary.count.real} real, ${summary.count.fake} fake (model ${summary.model})`);

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
+import { parseCsv, toCsv } from '../../bench/csv.mjs';
+
+describe('CSV of npm run eval', () => {
+  it('reads back what it writes, commas, quotes and line breaks inside fields included', () => {
+    const rows = [
+      ['/data/real/a.jpg', 'real', 0.214, 1, 'success', ''],
+      ['/data/fake/b, "c".jpg', 'fake', 0.9, 0, 'failure', 'Could not decode:\nline two\r\nline three'],
+    ];
+    const text = toCsv(['file', 'label', 'score', 'faces', 'status', 'error'], rows);
+    expect(parseCsv(text)).toEqual([
+      ['file', 'label', 'score', 'faces', 'status', 'error'],
+      ...rows.map((row) => row.map(String)),
+    ]);
+  });
+
+  it('quotes only the fields that need it', () => {
+    expect(toCsv(['a', 'b'], [['x y', 'p,q'], ['say "hi"', '']])).toBe('a,b\nx y,"p,q"\n"say ""hi""",\n');
+  });
+
+  it('keeps a last record without a line break and empty fields', () => {
+    expect(parseCsv('a,,c\r\n1,2,')).toEqual([['a', '', 'c'], ['1', '2', '']]);
+  });
+});
