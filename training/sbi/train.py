@@ -252,6 +252,8 @@ def main(argv=None) -> int:
                         "moves a few percent between framings of one face, and the score should not follow it (sbi.box_moves). Each "
                         "item of --batch then holds two crops, so a step passes 2 x --batch crops; 0 trains plainly")
     args = parser.parse_args(argv)
+    if args.boundary_weight and args.box_consistency:
+        parser.error("--boundary-weight and --box-consistency do not combine: the views carry no boundary")
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -284,8 +286,6 @@ def main(argv=None) -> int:
     model = build_net(args.arch, args.pretrained)
     boundary = None
     if args.boundary_weight:
-        if args.box_consistency:
-            parser.error("--boundary-weight and --box-consistency do not combine: the views carry no boundary")
         boundary, data.boundary_side = boundary_head(model, sample, args.seed)
     if args.box_consistency:
         data.views = 2

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import check_same_run, one_opencv_thread_if_forking, targets
+from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "distill": None,
@@ -67,3 +67,10 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     train, val = training_faces(records, 5)
     assert {split_of(r.file.name) for r in train} == {"train"} and {split_of(r.file.name) for r in val} == {"val"}
     assert len(val) == 5 and val == [r for r in records if split_of(r.file.name) == "val"][:5]
+
+
+def test_box_views_and_the_boundary_loss_are_refused_together_before_anything_is_written(tmp_path):
+    with pytest.raises(SystemExit):
+        main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"),
+              "--boundary-weight", "1", "--box-consistency", "1"])
+    assert not (tmp_path / "run").exists()
