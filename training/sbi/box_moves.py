@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from .blend import self_blend
-from .data import FaceRecord, crop, load_harvest, moved_boxes, read_rgb, split_of
+from .data import FaceRecord, crop, dfdc_faces, load_harvest, moved_boxes, read_rgb, split_of
 from .evaluate import THRESHOLD
+from .export import logits_of
 from .metrics import paired_auc_difference, roc_auc, score_moves
 from .onnx_scores import score_crops
 
@@ -39,8 +40,7 @@ def views_of(images: list[np.ndarray], records: list[FaceRecord], count: int) ->
 
 def mean_logit(probabilities: np.ndarray) -> np.ndarray:
     """The probability of the mean logit over axis 0: how the graph averages a face and its mirror image."""
-    clipped = np.clip(probabilities.astype(np.float64), 1e-7, 1 - 1e-7)
-    return 1 / (1 + np.exp(-np.log(clipped / (1 - clipped)).mean(axis=0)))
+    return 1 / (1 + np.exp(-logits_of(probabilities, scale=1.0, bias=0.0).mean(axis=0)))
 
 
 def moves_report(scores: np.ndarray) -> dict:
@@ -89,8 +89,7 @@ def main(argv=None) -> int:
     if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
         sets = {}
         for name in ("real", "fake"):
-            faces, _ = load_harvest(args.dfdc_harvest / f"dfdc-{name}.jsonl", args.dfdc / name)
-            faces = faces[: args.limit or None]
+            faces = dfdc_faces(args.dfdc_harvest, args.dfdc, name)[0][: args.limit or None]
             sets[name] = score_views(args.model, views_of([read_rgb(r.file) for r in faces], faces, args.views))
             report[f"dfdc_{name}_moves"] = moves_report(sets[name])
         # Faces found only: an image without one scores 0 whatever its box would have been.

@@ -72,10 +72,15 @@ def crop(image: np.ndarray, box: dict) -> np.ndarray:
     return resample_square(image, crop_square(box, width, height), CLASSIFIER_INPUT_SIZE)
 
 
-def dfdc_crops(harvest: Path, folder: Path, name: str) -> tuple[list[np.ndarray], int]:
-    """The app's crops of one dfdc-dev class ('real' or 'fake': `harvest`/dfdc-NAME.jsonl over `folder`/NAME),
+def dfdc_faces(harvest: Path, folder: Path, name: str) -> tuple[list[FaceRecord], int]:
+    """The app's faces in one dfdc-dev class ('real' or 'fake': `harvest`/dfdc-NAME.jsonl over `folder`/NAME),
     and how many of its images had no face. Evaluation only."""
-    faces, faceless = load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
+    return load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
+
+
+def dfdc_crops(harvest: Path, folder: Path, name: str) -> tuple[list[np.ndarray], int]:
+    """The app's crops of those faces (dfdc_faces), and how many images had none. Evaluation only."""
+    faces, faceless = dfdc_faces(harvest, folder, name)
     return [crop(read_rgb(record.file), record.box) for record in faces], faceless
 
 
