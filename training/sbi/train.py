@@ -39,7 +39,7 @@ from .video import video_damage
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
-               "box_consistency": None}
+               "box_consistency": None, "views": None}
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -251,9 +251,18 @@ def main(argv=None) -> int:
                         "from two differently jittered boxes lie apart (their variance), beside the labels' loss on both: BlazeFace's box "
                         "moves a few percent between framings of one face, and the score should not follow it (sbi.box_moves). Each "
                         "item of --batch then holds two crops, so a step passes 2 x --batch crops; 0 trains plainly")
+    parser.add_argument("--views", type=int, help="cut each item from this many differently jittered boxes (one blend, one "
+                        "damage), each a sample of its own to the labels' loss; default 2 with --box-consistency, else 1. "
+                        "--views 2 alone gives a run the box-consistency run's crops without the loss on their spread")
     args = parser.parse_args(argv)
-    if args.boundary_weight and args.box_consistency:
-        parser.error("--boundary-weight and --box-consistency do not combine: the views carry no boundary")
+    implied_views = 2 if args.box_consistency else 1
+    if args.views is not None and args.views < 1:
+        parser.error("--views: at least 1")
+    views = args.views or implied_views
+    if args.box_consistency and views < 2:
+        parser.error("--box-consistency needs --views of at least 2: it weighs how far one sample's views lie apart")
+    if args.boundary_weight and views > 1:
+        parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -276,7 +285,9 @@ def main(argv=None) -> int:
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,
-              "box_consistency": args.box_consistency or None}
+              "box_consistency": args.box_consistency or None,
+              # Recorded only where it differs from what --box-consistency implies, as runs written before it existed meant.
+              "views": views if views != implied_views else None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -287,8 +298,7 @@ def main(argv=None) -> int:
     boundary = None
     if args.boundary_weight:
         boundary, data.boundary_side = boundary_head(model, sample, args.seed)
-    if args.box_consistency:
-        data.views = 2
+    data.views = views
     norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch].batch_norm
     if args.init:
         norms_unset = load_initial_weights(model, args.init, sample)

@@ -131,7 +131,15 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0,
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "distill": None,
                                                            "distill_weight": None, "device": "cpu", "boundary_weight": None,
-                                                           "sam_rho": None, "box_consistency": 1.0}
+                                                           "sam_rho": None, "box_consistency": 1.0, "views": None}
+    # The same two crops per item without the loss on their spread: a run of its own, which the box-consistency run
+    # would refuse to resume.
+    train("stage4-views", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
+          "--views", "2", "--stop-after", "1")
+    assert json.loads((tmp_path / "stage4-views" / "run.json").read_text())["views"] == 2
+    refused = subprocess.run([sys.executable, "-m", "sbi.train", *common, "--out", tmp_path / "stage4-views", "--arch", "faceres-bn",
+                              "--target-share", "0.5", "--box-consistency", "1"], cwd=REPO / "training", capture_output=True, text=True)
+    assert refused.returncode != 0 and "--views 2 (not None)" in refused.stderr
     # With the boundary loss and sharpness-aware steps, stopped and resumed: the boundary head is saved with the
     # checkpoint and left out of model.pt.
     narrow_options = ["--arch", "faceres-bn-narrow", "--backbone-lr", "0.25", "--target-share", "0.5", "--min-resize", "0.3", "--video-share",
