@@ -63,6 +63,21 @@ export function pairedAucDifference(labels, baseline, scores, { resamples = 1000
   return { difference: rocAuc(labels, scores) - rocAuc(labels, baseline), interval: percentiles95(differences) };
 }
 
+/**
+ * The threshold on a file's calibrated scores that flags exactly the faces its
+ * network would flag at 0.5 had it been calibrated with bias `bias` instead of
+ * `shippedBias` (the same Platt scale): sigmoid(a·logit + bias) ≥ 0.5 holds
+ * where a·logit ≥ −bias, that is where sigmoid(a·logit + shippedBias) ≥
+ * sigmoid(shippedBias − bias). So a CSV of `npm run eval` answers what another
+ * cap would have done, without running the browser again.
+ * @param {number} shippedBias
+ * @param {number} bias
+ * @returns {number}
+ */
+export function thresholdForBias(shippedBias, bias) {
+  return 1 / (1 + Math.exp(bias - shippedBias));
+}
+
 /** `resamples` lists of indices drawn with replacement, fakes and reals apart, each keeping their counts. */
 function stratifiedResamples(labels, resamples, seed) {
   const positives = labels.flatMap((label, index) => (label === 1 ? [index] : []));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
-import { aucInterval, pairedAucDifference, rateInterval, rocAuc } from '../../bench/metrics.mjs';
+import { aucInterval, pairedAucDifference, rateInterval, rocAuc, thresholdForBias } from '../../bench/metrics.mjs';
 
 describe('rocAuc (npm run eval)', () => {
   it('is 1 for a perfect ranking, 0 for a reversed one, 0.5 for all ties', () => {
@@ -56,5 +56,31 @@ describe('intervals (npm run eval)', () => {
     // Unpaired, the two AUCs' own intervals overlap.
     expect(aucInterval(labels, better, { resamples: 300 })[0]).toBeLessThan(aucInterval(labels, baseline, { resamples: 300 })[1]);
     expect(pairedAucDifference(labels, baseline, baseline, { resamples: 50 })).toEqual({ difference: 0, interval: [0, 0] });
+  });
+});
+
+describe('thresholdForBias (bench/operating-points.mjs)', () => {
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+  it('is 0.5 for the shipped bias itself', () => {
+    expect(thresholdForBias(-2.13, -2.13)).toBe(0.5);
+  });
+
+  it('flags on the shipped scores exactly what the other bias flags at 0.5', () => {
+    const scale = 2.54;
+    const shipped = -2.13;
+    for (const bias of [-1.36, -0.1, -3]) {
+      const threshold = thresholdForBias(shipped, bias);
+      // Logits on a grid that passes through the other bias' own boundary (scale·logit = −bias).
+      for (let logit = -2; logit <= 2; logit += 0.01) {
+        if (Math.abs(scale * logit + bias) < 1e-9) continue; // on the boundary, rounding decides
+        expect(sigmoid(scale * logit + shipped) >= threshold).toBe(sigmoid(scale * logit + bias) >= 0.5);
+      }
+    }
+  });
+
+  it('is lower for a higher bias: a less cautious calibration flags more', () => {
+    expect(thresholdForBias(-2.13, -1.36)).toBeLessThan(0.5);
+    expect(thresholdForBias(-2.13, -3)).toBeGreaterThan(0.5);
   });
 });
