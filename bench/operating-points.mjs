@@ -5,9 +5,10 @@
  * What the shipped network would flag and miss at 0.5 under other biases b
  * (models/deepfake.json's `calibration`): its own, the uncapped Platt bias,
  * and each `--bias` given, named or not (e.g. `--bias=clean=-1.3633`: the b
- * each false-positive cap asks for, which `sbi.export` prints). Read from a CSV of `npm run eval` made with the
- * shipped file, so no check runs again. The app's scores carry three
- * decimals, so a face within 0.0005 of a threshold may fall either side.
+ * each false-positive cap asks for, which `sbi.export` prints). Read from a
+ * CSV of `npm run eval` made with the shipped file, so no check runs again.
+ * The app's scores carry three decimals, so a face within 0.0005 of a
+ * threshold may fall either side.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
