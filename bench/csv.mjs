@@ -1,6 +1,6 @@
 /**
- * The CSV that `npm run eval` writes and `bench/eval-compare.mjs` reads
- * (RFC 4180: a field holding a comma, quote or line break is quoted, its
+ * The CSV that `npm run eval` writes and `bench/eval-compare.mjs` and
+ * `bench/operating-points.mjs` read (RFC 4180: a field holding a comma, quote or line break is quoted, its
  * quotes doubled), in one place so that the two cannot drift apart.
  */
 
@@ -58,4 +58,17 @@ export function parseCsv(text) {
   }
   if (value !== '' || record.length > 0) records.push([...record, value]);
   return records;
+}
+
+/**
+ * The per-file scores of a CSV that `npm run eval` wrote (files it could not
+ * check are there with score 0, as a user would see them).
+ * @param {string} text
+ * @param {string} path named in the error when the text is not such a CSV
+ * @returns {{ file: string, label: string, score: number }[]}
+ */
+export function parseEvalScores(text, path) {
+  const [header, ...records] = parseCsv(text);
+  if (header?.slice(0, 3).join(',') !== 'file,label,score') throw new Error(`${path} is not a CSV of npm run eval`);
+  return records.map(([file, label, score]) => ({ file, label, score: Number(score) }));
 }

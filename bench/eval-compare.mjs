@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCsv } from './csv.mjs';
+import { parseEvalScores } from './csv.mjs';
 import { pairedAucDifference, rocAuc } from './metrics.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { threshold: { type: 'string', default: '0.5' } } });
@@ -23,9 +23,7 @@ const threshold = Number(values.threshold);
 
 /** label/name → score. */
 function scores(path) {
-  const [header, ...records] = parseCsv(readFileSync(path, 'utf8'));
-  if (header?.slice(0, 3).join(',') !== 'file,label,score') throw new Error(`${path} is not a CSV of npm run eval`);
-  return new Map(records.map(([file, label, score]) => [`${label}/${basename(file)}`, Number(score)]));
+  return new Map(parseEvalScores(readFileSync(path, 'utf8'), path).map(({ file, label, score }) => [`${label}/${basename(file)}`, score]));
 }
 
 const [baseline, candidate] = positionals.map(scores);

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseCsv } from './csv.mjs';
+import { parseEvalScores } from './csv.mjs';
 import { rateInterval, thresholdForBias } from './metrics.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { bias: { type: 'string', multiple: true, default: [] } } });
@@ -28,12 +28,9 @@ if (evaluated !== manifest.version) {
   console.error(`${csvPath} scored model ${evaluated}, not the shipped ${manifest.version}: its scores carry another calibration`);
   process.exit(1);
 }
-const [header, ...records] = parseCsv(readFileSync(csvPath, 'utf8'));
-if (header?.slice(0, 3).join(',') !== 'file,label,score') throw new Error(`${csvPath} is not a CSV of npm run eval`);
-// Files the app could not check were scored 0 by npm run eval, as a user would see them; they stay so here.
-const rows = records.filter((record) => record.length >= 3).map(([, label, score]) => ({ fake: label === 'fake', score: Number(score) }));
-const reals = rows.filter((row) => !row.fake);
-const fakes = rows.filter((row) => row.fake);
+const rows = parseEvalScores(readFileSync(csvPath, 'utf8'), csvPath);
+const reals = rows.filter((row) => row.label === 'real');
+const fakes = rows.filter((row) => row.label === 'fake');
 
 const { bias: shippedBias, platt_bias: plattBias } = manifest.calibration;
 const biases = [

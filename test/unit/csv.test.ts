@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
-import { parseCsv, toCsv } from '../../bench/csv.mjs';
+import { parseCsv, parseEvalScores, toCsv } from '../../bench/csv.mjs';
 
 describe('CSV of npm run eval', () => {
   it('reads back what it writes, commas, quotes and line breaks inside fields included', () => {
@@ -21,5 +21,16 @@ describe('CSV of npm run eval', () => {
 
   it('keeps a last record without a line break and empty fields', () => {
     expect(parseCsv('a,,c\r\n1,2,')).toEqual([['a', '', 'c'], ['1', '2', '']]);
+  });
+});
+
+describe('parseEvalScores (bench/eval-compare.mjs, bench/operating-points.mjs)', () => {
+  it('reads each file, label and score of an npm run eval CSV, quoted names too', () => {
+    const text = toCsv(['file', 'label', 'score', 'faces', 'status', 'error'], [['a,1.jpg', 'real', 0.074, 1, 'success', ''], ['b.jpg', 'fake', 0, 0, 'failure', 'x']]);
+    expect(parseEvalScores(text, 'e.csv')).toEqual([{ file: 'a,1.jpg', label: 'real', score: 0.074 }, { file: 'b.jpg', label: 'fake', score: 0 }]);
+  });
+
+  it('refuses another CSV, naming its path', () => {
+    expect(() => parseEvalScores('name,score\na,1\n', 'other.csv')).toThrow('other.csv is not a CSV of npm run eval');
   });
 });
