@@ -27,9 +27,8 @@ done
 start=$R/stage5-635bc04c.onnx
 [ -f "$start" ] || git show 6e128a2:models/deepfake.onnx > "$start"
 export PYTHONUNBUFFERED=1
-COMMON="--harvest $HARVEST --images $UTK --arch faceres-bn-narrow-128 --init $start --distill $start
-  --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300 --checkpoint-every 200 --workers 0 --threads 1
-  --seed $seed --target-share 0.5 --min-resize 0.3 --colour-match-share 0.5 --video-share 0.25"
+source s5file_recipe.sh
+COMMON="$(s5file_recipe "$HARVEST" "$UTK" "$start" "$seed") --workers 0 --threads 1"
 arms=(vq "$tag") references=()
 if [ "${REFERENCE:-}" = shipped ]; then arms=("$tag") references=("$(cd .. && pwd)/models/deepfake.onnx"); fi
 runs=()

@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader, Dataset, default_collate
 
 from .blend import MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample_views, make_sample_with_boundary, pick_donor, read_rgb, training_faces
@@ -111,6 +111,27 @@ def epoch_batches(size: int, batch: int, seed: int, epoch: int, done: int) -> li
     generator = torch.Generator().manual_seed(seed * 1000 + epoch)
     indices = DataLoader(range(size), batch_size=batch, shuffle=True, generator=generator, drop_last=True)
     return [batch_indices.tolist() for batch_indices in indices][done:]
+
+
+class EpochBatches(Dataset):
+    """An epoch's batches as a loader's items, each made whole by whichever process takes it: its samples collated,
+    their views laid out as samples of their own, then coded as video frames (with_video_damage, drawn per step, so a
+    resumed run damages the same samples as an uninterrupted one). With loader workers the ffmpeg calls run there
+    too, not in the process that trains: at about 0.2 s a step they bounded a run on a lent GPU. The batches are
+    the same either way."""
+
+    def __init__(self, data: SelfBlendedFaces, batches: list[list[int]], first_step: int, seed: int):
+        self.data, self.batches, self.first_step, self.seed = data, batches, first_step, seed
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, index: int):
+        pixels, labels, *edges = default_collate([self.data[i] for i in self.batches[index]])
+        if self.data.views > 1:  # (items, views, 3, size, size): every view is a sample of its own to the labels' loss
+            pixels, labels = pixels.flatten(0, 1), labels.repeat_interleave(self.data.views)
+        rng = np.random.default_rng([self.seed, self.first_step + index])
+        return with_video_damage(pixels, self.data.recipe.video_share, rng), labels, *edges
 
 
 def rng_states(device: torch.device) -> dict[str, torch.Tensor]:
@@ -338,15 +359,11 @@ def main(argv=None) -> int:
         restore_rng_states(resumed["rng"], device)
     while step < last_step:
         data.epoch = epoch
-        batches = epoch_batches(len(data), args.batch, args.seed, epoch, done=step - epoch * steps_per_epoch)
+        batches = EpochBatches(data, epoch_batches(len(data), args.batch, args.seed, epoch, done=step - epoch * steps_per_epoch), step, args.seed)
         # Its own generator only seeds workers; left out, the loader would draw that seed from dropout's stream.
-        loader = DataLoader(data, batch_sampler=batches, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
+        loader = DataLoader(batches, batch_size=None, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
         for pixels, labels, *edges in loader:
-            if data.views > 1:  # (items, views, 3, size, size): every view is a sample of its own to the labels' loss
-                pixels, labels = pixels.flatten(0, 1), labels.repeat_interleave(data.views)
-            # Drawn per step, so a resumed run damages the same samples as an uninterrupted one.
-            pixels = with_video_damage(pixels, recipe.video_share, np.random.default_rng([args.seed, step])).to(device)
-            labels = labels.to(device)
+            pixels, labels = pixels.to(device), labels.to(device)
             wanted = targets(labels, pixels, teacher, args.distill_weight)
 
             def batch_loss() -> torch.Tensor:

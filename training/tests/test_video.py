@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from sbi.video import h264, shifted, video_damage, video_frame
-from sbi.train import with_video_damage
+from sbi.data import Recipe
+from sbi.train import EpochBatches, with_video_damage
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg (Debian's package) is not installed: video damage cannot be checked")
 
@@ -63,3 +64,28 @@ def test_a_photo_as_a_video_frame_is_damaged_the_same_way_each_time():
     out = video_frame(image, 30)
     assert out.shape == image.shape and not np.array_equal(out, image)
     assert np.array_equal(out, video_frame(image, 30))
+
+
+class TexturedViews:
+    """Stands in for SelfBlendedFaces: item i is `views` textured crops of one sample, fake when i is odd."""
+
+    def __init__(self, views: int, video_share: float):
+        self.views, self.recipe = views, Recipe(video_share=video_share)
+        self.crops = torch.from_numpy(textured(8 * views)).permute(0, 3, 1, 2).float().view(8, views, 3, 64, 48)
+
+    def __getitem__(self, index):
+        return self.crops[index].squeeze(0) if self.views == 1 else self.crops[index], torch.tensor(float(index % 2))
+
+
+def test_a_batch_lays_its_views_out_as_samples_and_is_coded_by_its_step():
+    batches = [[0, 1, 2, 3], [4, 5, 6, 7]]
+    whole = EpochBatches(TexturedViews(2, 0.5), batches, first_step=10, seed=3)
+    pixels, labels = whole[1]
+    assert pixels.shape == (8, 3, 64, 48) and labels.tolist() == [0, 0, 1, 1, 0, 0, 1, 1]
+    picked = np.random.default_rng([3, 11]).random(8) < 0.5  # the draw of step 10 + 1
+    assert (pixels != TexturedViews(2, 0.5).crops[4:].flatten(0, 1)).flatten(1).any(1).tolist() == picked.tolist()
+    # A run resumed after the first batch starts its epoch one step later and codes the second batch alike.
+    resumed = EpochBatches(TexturedViews(2, 0.5), batches[1:], first_step=11, seed=3)
+    assert torch.equal(resumed[0][0], pixels)
+    plain = EpochBatches(TexturedViews(1, 0.0), batches, first_step=0, seed=3)[0][0]
+    assert torch.equal(plain, TexturedViews(1, 0.0).crops[:4].squeeze(1))

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Trains cpu_pair.sh's recipe (s5file_recipe.sh) on a lent GPU (the `device` tool), its runs side by side on the 16 cores.
+# Run there from the repository root, after sbi.gpu_pack's two parts (packed from the pre-zoom harvest, with
+# --extra $R/stage5-635bc04c.onnx) were unpacked into /root/gpu as gpu_train.sh says. The recipe's video coding needs an
+# ffmpeg with libx264; where that machine has none, put the static build of the npm package @ffmpeg-installer/linux-x64
+# 4.1.0 in /root/gpu/bin (it coded the recipe's frames as Debian 12's ffmpeg 5.1 does, byte for byte, on 20 UTK photos).
+#   bash training/gpu_recipe.sh NAME:SEED:WORKERS:"OPTIONS" ...
+#   e.g. GPU_TRAIN_SECONDS=480 bash training/gpu_recipe.sh long-s36:36:13:"--box-consistency 1 --steps 4200"
+# Training stops after GPU_TRAIN_SECONDS (default 480) so that what is done comes back; a run stopped so keeps its
+# last checkpoint on the machine, and the same command resumes it while the machine is warm. Each finished run's
+# model.pt, run.json and metrics.jsonl come back as $OUT/NAME.tar (eight files at most); export them here as
+# cpu_pair.sh does.
+set -u
+cd "$(dirname "$0")"
+export NVIDIA_TF32_OVERRIDE=0 PYTHONUNBUFFERED=1 PATH=/root/gpu/bin:$PATH
+D=/root/gpu
+source s5file_recipe.sh
+mkdir -p $D/runs
+names=()
+for spec in "$@"; do
+  IFS=: read -r name seed workers options <<< "$spec"
+  # The recipe's options and the run's own are meant to split into words.
+  timeout "${GPU_TRAIN_SECONDS:-480}" python3 -m sbi.train $(s5file_recipe $D/faces-utk-pre-zoom.jsonl $D/utk $D/stage5-635bc04c.onnx "$seed") \
+    --device cuda --workers "$workers" --threads 1 $options --out $D/runs/$name > $D/runs/$name.log 2>&1 &
+  names+=("$name")
+done
+wait
+for name in "${names[@]}"; do
+  echo "$name: $(tail -c 300 $D/runs/$name.log | tr '\r' '\n' | grep -v '^$' | tail -1)"
+  tail -n 2 $D/runs/$name/metrics.jsonl
+  if [ -f $D/runs/$name/model.pt ]; then
+    tar cf "$OUT/$name.tar" -C $D/runs "$name/model.pt" "$name/run.json" "$name/metrics.jsonl"
+  else
+    echo "$name: not finished; its checkpoint stays on the machine"
+  fi
+done
