@@ -3,7 +3,8 @@
 # Run there from the repository root, after sbi.gpu_pack's two parts (packed from the pre-zoom harvest, with
 # --extra $R/stage5-635bc04c.onnx) were unpacked into /root/gpu as gpu_train.sh says. The recipe's video coding needs an
 # ffmpeg with libx264; where that machine has none, put the static build of the npm package @ffmpeg-installer/linux-x64
-# 4.1.0 in /root/gpu/bin (it coded the recipe's frames as Debian 12's ffmpeg 5.1 does, byte for byte, on 20 UTK photos).
+# 4.1.0 in /root/gpu/bin: it codes frames as Debian 12's ffmpeg 5.1 does, byte for byte (here, with that build's folder:
+#   OTHER_FFMPEG=FOLDER /usr/bin/python3 -m pytest training/tests/test_video.py).
 #   bash training/gpu_recipe.sh NAME:SEED:WORKERS:"OPTIONS" ...
 #   e.g. GPU_TRAIN_SECONDS=480 bash training/gpu_recipe.sh long-s36:36:13:"--box-consistency 1 --steps 4200"
 # Training stops after GPU_TRAIN_SECONDS (default 480) so that what is done comes back; a run stopped so keeps its

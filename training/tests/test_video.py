@@ -1,4 +1,5 @@
 """Video-codec damage: real H.264 through Debian's ffmpeg, applied to a share of a batch whatever the labels."""
+import os
 import shutil
 
 import numpy as np
@@ -89,3 +90,13 @@ def test_a_batch_lays_its_views_out_as_samples_and_is_coded_by_its_step():
     assert torch.equal(resumed[0][0], pixels)
     plain = EpochBatches(TexturedViews(1, 0.0), batches, first_step=0, seed=3)[0][0]
     assert torch.equal(plain, TexturedViews(1, 0.0).crops[:4].squeeze(1))
+
+
+@pytest.mark.skipif(not os.environ.get("OTHER_FFMPEG"), reason="OTHER_FFMPEG (a folder holding another ffmpeg, e.g. the one carried to a lent GPU) is not set")
+def test_another_ffmpeg_codes_frames_as_debians_does(monkeypatch):
+    # A GPU run's video coding must be the recipe's: gpu_recipe.sh carries a static ffmpeg where the machine has none.
+    frames = textured(6, seed=1)
+    debian = [video_frame(frame, crf) for frame, crf in zip(frames, range(18, 37, 3))]
+    monkeypatch.setenv("PATH", f"{os.environ['OTHER_FFMPEG']}{os.pathsep}{os.environ['PATH']}")
+    assert shutil.which("ffmpeg") == os.path.join(os.environ["OTHER_FFMPEG"], "ffmpeg")
+    assert all(np.array_equal(mine, video_frame(frame, crf)) for mine, frame, crf in zip(debian, frames, range(18, 37, 3)))
