@@ -1,7 +1,8 @@
 /**
  * The CSV that `npm run eval` writes and `bench/eval-compare.mjs` and
- * `bench/operating-points.mjs` read (RFC 4180: a field holding a comma, quote or line break is quoted, its
- * quotes doubled), in one place so that the two cannot drift apart.
+ * `bench/operating-points.mjs` read (RFC 4180: a field holding a comma, quote
+ * or line break is quoted, its quotes doubled), in one place so that writer
+ * and readers cannot drift apart.
  */
 
 /** @param {unknown} value */

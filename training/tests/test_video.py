@@ -75,7 +75,7 @@ class TexturedViews:
         self.crops = torch.from_numpy(textured(8 * views)).permute(0, 3, 1, 2).float().view(8, views, 3, 64, 48)
 
     def __getitem__(self, index):
-        return self.crops[index].squeeze(0) if self.views == 1 else self.crops[index], torch.tensor(float(index % 2))
+        return self.crops[index].squeeze(0), torch.tensor(float(index % 2))  # one view: (3, H, W), as SelfBlendedFaces gives
 
 
 def test_a_batch_lays_its_views_out_as_samples_and_is_coded_by_its_step():
