@@ -28,7 +28,7 @@ start=$R/stage5-635bc04c.onnx
 [ -f "$start" ] || git show 6e128a2:models/deepfake.onnx > "$start"
 export PYTHONUNBUFFERED=1
 source s5file_recipe.sh
-COMMON="$(s5file_recipe "$HARVEST" "$UTK" "$start" "$seed") --workers 0 --threads 1"
+COMMON="$(s5file_start "$start") $(s5file_recipe "$HARVEST" "$UTK" "$start" "$seed") --workers 0 --threads 1"
 arms=(vq "$tag") references=()
 if [ "${REFERENCE:-}" = shipped ]; then arms=("$tag") references=("$(cd .. && pwd)/models/deepfake.onnx"); fi
 runs=()

@@ -7,6 +7,7 @@
 #   OTHER_FFMPEG=FOLDER /usr/bin/python3 -m pytest training/tests/test_video.py).
 #   bash training/gpu_recipe.sh NAME:SEED:WORKERS:"OPTIONS" ...
 #   e.g. GPU_TRAIN_SECONDS=480 bash training/gpu_recipe.sh long-s36:36:13:"--box-consistency 1 --steps 4200"
+#        bash training/gpu_recipe.sh mfn-s36:36:5:"--arch mobilefacenet-bn-112 --pretrained /root/gpu/mobilefacenet.json"
 # Training stops after GPU_TRAIN_SECONDS (default 480) so that what is done comes back; a run stopped so keeps its
 # last checkpoint on the machine, and the same command resumes it while the machine is warm. Each finished run's
 # model.pt, run.json and metrics.jsonl come back as $OUT/NAME.tar (eight files at most); export them here as
@@ -20,8 +21,11 @@ mkdir -p $D/runs
 names=()
 for spec in "$@"; do
   IFS=: read -r name seed workers options <<< "$spec"
+  # A run with an --arch of its own starts where its options say (e.g. --pretrained), not from stage 5's file.
+  start=$(s5file_start $D/stage5-635bc04c.onnx)
+  case " $options " in *" --arch "*) start="";; esac
   # The recipe's options and the run's own are meant to split into words.
-  timeout "${GPU_TRAIN_SECONDS:-480}" python3 -m sbi.train $(s5file_recipe $D/faces-utk-pre-zoom.jsonl $D/utk $D/stage5-635bc04c.onnx "$seed") \
+  timeout "${GPU_TRAIN_SECONDS:-480}" python3 -m sbi.train $start $(s5file_recipe $D/faces-utk-pre-zoom.jsonl $D/utk $D/stage5-635bc04c.onnx "$seed") \
     --device cuda --workers "$workers" --threads 1 $options --out $D/runs/$name > $D/runs/$name.log 2>&1 &
   names+=("$name")
 done

@@ -3,11 +3,11 @@
 # (harvest, a tiny training run, export, ONNX checks) only where ../shared is present.
 set -euo pipefail
 cd "$(dirname "$0")"
-# FaceRes' weights (the classifier's initialisation) and MediaPipe's face landmark
-# model come from the npm registry; without them the tests that check their
-# reading skip and say so.
+# FaceRes' and MobileFaceNet's weights (pretrained starts) and MediaPipe's face
+# landmark model come from the npm registry; without them the tests that check
+# their reading skip and say so.
 if [ -d ../../shared/data/faces-utk ]; then
-  bash fetch_faceres.sh || echo "could not fetch FaceRes' weights: their mapping test will skip" >&2
+  bash fetch_human_models.sh || echo "could not fetch FaceRes' and MobileFaceNet's weights: their mapping tests will skip" >&2
   bash fetch_face_mesh.sh || echo "could not fetch the face landmark model: its test will skip" >&2
 fi
 exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests "$@"

@@ -10,6 +10,7 @@ from torch.nn import functional as F
 from torchvision.models import mobilenet_v3_small
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
+from .mobilefacenet import SIDE as MOBILEFACENET_SIDE, MobileFaceNetTrunk, init_batch_norms_as_identity, mobilefacenet_input
 
 #: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
 NARROW_SIDES = (128, 112)
@@ -35,6 +36,9 @@ ARCHITECTURES = {
     **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
                                                      "image and evenly padded: a face and its mirror image score the same, 1 output",
+    f"mobilefacenet-bn-{MOBILEFACENET_SIDE}": "MobileFaceNet's convolutional trunk initialised from MobileFaceNet_TF (MS1M face "
+                                              "identification), batch norms restored, looking at its 160 px crop resized to "
+                                              f"{MOBILEFACENET_SIDE} px, 1 output",
 }
 
 
@@ -99,8 +103,33 @@ class FaceResDeepfakeNet(nn.Module):
         self.backbone.init_batch_norm_as_identity(self.backbone_input(pixels))
 
 
+class MobileFaceNetDeepfakeNet(nn.Module):
+    """MobileFaceNet's trunk with a one-logit head, looking at the crop resized to the side it was trained on.
+    Same input and output as DeepfakeNet."""
+
+    def __init__(self):
+        super().__init__()
+        self.backbone = MobileFaceNetTrunk()
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        pixels = F.interpolate(pixels, size=(MOBILEFACENET_SIDE, MOBILEFACENET_SIDE), mode="bilinear", align_corners=False)
+        return self.head(self.backbone(mobilefacenet_input(pixels)))
+
+    def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
+        """Every restored batch norm passes on what `pixels` (as forward takes them) bring it."""
+        init_batch_norms_as_identity(self, pixels)
+
+
+def restores_batch_norms(architecture: str) -> bool:
+    """Whether the architecture puts batch norms back into a pretrained network whose norms were folded away: they
+    start as the identity on a sample (init_batch_norm_as_identity) unless the weights loaded bring their own."""
+    return architecture in FACERES_LAYOUTS and FACERES_LAYOUTS[architecture].batch_norm or architecture.startswith("mobilefacenet")
+
+
 def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
-    """A fresh network; `pretrained` (FaceRes' model.json) loads the face-identification weights into the backbone."""
+    """A fresh network; `pretrained` (FaceRes' or MobileFaceNet's model.json, as the architecture says) loads the
+    face-identification weights into the backbone."""
     if architecture == "mobilenetv3":
         if pretrained:
             raise ValueError("mobilenetv3 has no pretrained weights; it trains from scratch")
@@ -108,6 +137,11 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
     if architecture in FACERES_LAYOUTS:
         layout = FACERES_LAYOUTS[architecture]
         net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width, layout.sees, layout.symmetric)
+        if pretrained:
+            net.backbone.load_tfjs(read_tfjs_weights(pretrained))
+        return net
+    if architecture == f"mobilefacenet-bn-{MOBILEFACENET_SIDE}":
+        net = MobileFaceNetDeepfakeNet()
         if pretrained:
             net.backbone.load_tfjs(read_tfjs_weights(pretrained))
         return net

@@ -31,7 +31,7 @@ from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
-from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net
+from .model import ARCHITECTURES, FaceResDeepfakeNet, build_net, restores_batch_norms
 from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
 from .sam import sharpness_aware_gradients
 from .video import video_damage
@@ -239,7 +239,7 @@ def main(argv=None) -> int:
                         "(checkpoint and model.pt saved); rerun with a larger value to go on")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="mobilenetv3", help="faceres-bn: faceres with its batch norms restored "
                         "(started as the identity), for a higher --backbone-lr")
-    parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (with --arch faceres or faceres-bn): start from face-identification weights")
+    parser.add_argument("--pretrained", type=Path, help="FaceRes' model.json (--arch faceres*) or MobileFaceNet's (--arch mobilefacenet*): start from face-identification weights")
     parser.add_argument("--backbone-lr", type=float, default=1.0, help="the backbone's learning rate as a fraction of --lr; --arch faceres has no batch norm left "
                         "to steady it, and at 0.25 of 1e-3 its features died (all zero) within 400 steps, so fine-tune it at 0.05; faceres-bn took 0.25")
     parser.add_argument("--target-share", type=float, default=0.0, help="how often the photo around the face, not the face, gets the colour and "
@@ -320,7 +320,7 @@ def main(argv=None) -> int:
     if args.boundary_weight:
         boundary, data.boundary_side = boundary_head(model, sample, args.seed)
     data.views = views
-    norms_unset = args.arch in FACERES_LAYOUTS and FACERES_LAYOUTS[args.arch].batch_norm
+    norms_unset = restores_batch_norms(args.arch)
     if args.init:
         norms_unset = load_initial_weights(model, args.init, sample)
         print(f"initialised from {args.init}", file=sys.stderr)

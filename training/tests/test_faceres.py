@@ -4,7 +4,7 @@ The weight reader is checked on a manifest we write ourselves. The mapping is
 checked the only way that proves it end to end: FaceRes' own gender head on our
 backbone must tell men from women in UTKFace photos (labelled in their file
 names) about as well as FaceRes does; a transposed kernel or a misplaced bias
-drops it to chance. Skips where the weights (training/fetch_faceres.sh) or
+drops it to chance. Skips where the weights (training/fetch_human_models.sh) or
 ../shared are absent.
 """
 import json
@@ -56,7 +56,7 @@ def test_every_network_runs_wherever_its_weights_are(arch):
     assert net(torch.zeros(2, 3, 160, 160, device="meta")).device.type == "meta"
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL_JSON.exists(), reason=f"FaceRes weights not at {DEFAULT_MODEL_JSON}: run training/fetch_faceres.sh")
+@pytest.mark.skipif(not DEFAULT_MODEL_JSON.exists(), reason=f"FaceRes weights not at {DEFAULT_MODEL_JSON}: run training/fetch_human_models.sh")
 @pytest.mark.skipif(not UTK.is_dir(), reason=f"UTKFace photos not found at {UTK} (../shared is absent)")
 def test_mapped_weights_keep_faceres_gender_accuracy():
     tensors = read_tfjs_weights(DEFAULT_MODEL_JSON)

@@ -20,6 +20,7 @@ from sbi.damage import REAL_PHOTO_CONDITIONS
 from sbi.data import crop, load_harvest, read_rgb, split_of
 from sbi.face_mesh import DEFAULT_MODEL as FACE_MESH_MODEL, FaceMesh
 from sbi.faceres import DEFAULT_MODEL_JSON
+from sbi.mobilefacenet import DEFAULT_MODEL_JSON as MOBILEFACENET_JSON
 from sbi.onnx_scores import score_crops
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,7 +106,7 @@ def test_train_resume_continue_average_export_and_onnx_agreement(harvest, tmp_pa
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg (Debian's package) is not installed: the narrow stage's video-frame damage cannot run")
 def test_faceres_stages_export_and_agree(harvest, tmp_path):
-    """The shipped model's five stages in miniature: FaceRes' weights (where training/fetch_faceres.sh put them,
+    """The shipped model's five stages in miniature: FaceRes' weights (where training/fetch_human_models.sh put them,
     else from scratch), then --target-share, then batch norms restored, then a stage started from the third's
     exported int8 file with --min-resize, then the narrow network picked out of the fourth and taught by the
     third's file; the last one is exported, its bias capped for false positives, and checked."""
@@ -174,6 +175,17 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     assert mirrored_manifest["architecture"] == manifest["architecture"]
     # Both views go through the network as one batch: its 27 convolutions (stem, 13 blocks of two) stay single.
     assert sum(node.op_type == "Conv" for node in onnx.load(str(mirrored / "deepfake.onnx")).graph.node) == 27
+
+
+@pytest.mark.skipif(not MOBILEFACENET_JSON.exists(), reason=f"{MOBILEFACENET_JSON} absent (training/fetch_human_models.sh fetches it): skipped")
+def test_mobilefacenet_start_learns_from_a_faceres_teacher_and_exports_mirrored(harvest, tmp_path):
+    """MobileFaceNet's weights, taught in part by the shipped FaceRes file, exported with the mirror view: the other
+    pretrained start goes the whole way to a file the app can load."""
+    run(sys.executable, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--steps", "2", "--batch", "8", "--limit", "64",
+        "--val-limit", "8", "--workers", "0", "--out", tmp_path / "mfn", "--arch", "mobilefacenet-bn-112",
+        "--pretrained", MOBILEFACENET_JSON, "--distill", REPO / "models" / "deepfake.onnx", "--target-share", "0.5", cwd=REPO / "training")
+    manifest = export_and_check(tmp_path / "mfn", harvest, tmp_path, "--mirror")
+    assert manifest["architecture"].startswith("MobileFaceNet") and manifest["views"] == ["face", "mirror image"]
 
 
 def export_and_check(run_dir, harvest, tmp_path, *export_options):
