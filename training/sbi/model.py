@@ -105,12 +105,16 @@ class FaceResDeepfakeNet(nn.Module):
 
 class MobileFaceNetDeepfakeNet(nn.Module):
     """MobileFaceNet's trunk with a one-logit head, looking at the crop resized to the side it was trained on.
-    Same input and output as DeepfakeNet."""
+    Same input and output as DeepfakeNet.
+
+    The head normalises the pooled features first: unbounded PReLU channels carry large constant offsets (on 64 UTK
+    crops, values up to 971 around a spread of about 1 from face to face), which put a fresh linear layer's first
+    logits near 55 and sank the first run (models/EXPERIMENTS.md, "Another pretrained start")."""
 
     def __init__(self):
         super().__init__()
         self.backbone = MobileFaceNetTrunk()
-        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
+        self.head = nn.Sequential(nn.BatchNorm1d(self.backbone.features), nn.Dropout(0.2), nn.Linear(self.backbone.features, 1))
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         pixels = F.interpolate(pixels, size=(MOBILEFACENET_SIDE, MOBILEFACENET_SIDE), mode="bilinear", align_corners=False)
