@@ -17,6 +17,7 @@ cd "$(dirname "$0")"
 export NVIDIA_TF32_OVERRIDE=0 PYTHONUNBUFFERED=1 PATH=/root/gpu/bin:$PATH
 D=/root/gpu
 source s5file_recipe.sh
+source gpu_runs.sh
 mkdir -p $D/runs
 names=()
 for spec in "$@"; do
@@ -30,12 +31,4 @@ for spec in "$@"; do
   names+=("$name")
 done
 wait
-for name in "${names[@]}"; do
-  echo "$name: $(tail -c 300 $D/runs/$name.log | tr '\r' '\n' | grep -v '^$' | tail -1)"
-  tail -n 2 $D/runs/$name/metrics.jsonl
-  if [ -f $D/runs/$name/model.pt ]; then
-    tar cf "$OUT/$name.tar" -C $D/runs "$name/model.pt" "$name/run.json" "$name/metrics.jsonl"
-  else
-    echo "$name: not finished; its checkpoint stays on the machine"
-  fi
-done
+send_back_runs $D/runs "${names[@]}"

@@ -9,6 +9,7 @@
 # $OUT/NAME.tar (the tool brings back eight files at most: four seeds a call); export them here with sbi.export.
 set -u
 cd "$(dirname "$0")"
+source gpu_runs.sh
 export NVIDIA_TF32_OVERRIDE=0 PYTHONUNBUFFERED=1
 D=/root/gpu
 COMMON="--harvest $D/faces-utk.jsonl --images $D/utk --lr 1e-3 --backbone-lr 0.25 --batch 32 --steps 1400 --val-limit 300
@@ -34,7 +35,4 @@ for seed in "$@"; do
   done
 done
 wait
-for name in "${names[@]}"; do
-  echo "$name: $(tail -c 300 $D/runs/$name.log | tr '\r' '\n' | grep -v '^$' | tail -1)"
-  tar cf "$OUT/$name.tar" -C $D/runs "$name/model.pt" "$name/run.json" "$name/metrics.jsonl"
-done
+send_back_runs $D/runs "${names[@]}"
