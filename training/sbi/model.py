@@ -107,9 +107,9 @@ class MobileFaceNetDeepfakeNet(nn.Module):
     """MobileFaceNet's trunk with a one-logit head, looking at the crop resized to the side it was trained on.
     Same input and output as DeepfakeNet.
 
-    The head normalises the pooled features first: unbounded PReLU channels carry large constant offsets (on 64 UTK
-    crops, values up to 971 around a spread of about 1 from face to face), which put a fresh linear layer's first
-    logits near 55 and sank the first run (models/EXPERIMENTS.md, "Another pretrained start")."""
+    The head normalises the pooled features first: unbounded PReLU channels carry constant offsets that dwarf their
+    spread from face to face, which put a fresh linear layer's first logits far from zero and sank the first run
+    (models/EXPERIMENTS.md, "Another pretrained start")."""
 
     def __init__(self):
         super().__init__()
