@@ -13,6 +13,7 @@ classifier: face-identity features are what a face swap disturbs.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 
@@ -55,6 +56,15 @@ def read_tfjs_weights(model_json: Path) -> dict[str, np.ndarray]:
         if offset != len(blob):
             raise ValueError(f"{model_json}: manifest describes {offset} bytes, the weight files hold {len(blob)}")
     return tensors
+
+
+def put_tfjs_weight(parameter: torch.Tensor, value: np.ndarray, network: str) -> None:
+    """Copies a TFJS weight, already in PyTorch's layout, into `parameter`; raises if the shapes disagree."""
+    value = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
+    if parameter.shape != value.shape:
+        raise ValueError(f"shape {tuple(value.shape)} from {network} does not fit {tuple(parameter.shape)}")
+    with torch.no_grad():
+        parameter.copy_(value)
 
 
 # FaceRes was trained on BGR images less the ImageNet channel means (Keras' 'caffe' preprocessing).
@@ -123,7 +133,7 @@ class FaceResBackbone(nn.Module):
     """MobileNet v1 with biases in place of the folded batch norms. Input: RGB 0..255. Output: (N, 1024) pooled features.
 
     `batch_norm=True` puts a batch norm after every convolution again. Started
-    as the identity (init_batch_norm_as_identity), it changes nothing at first;
+    as the identity (sbi.norms.init_batch_norms_as_identity), it changes nothing at first;
     it lets the backbone fine-tune at a higher rate, which killed the folded
     network's features (all zero within 400 steps at 2.5e-4).
     """
@@ -176,30 +186,10 @@ class FaceResBackbone(nn.Module):
         """The index, in convolutions(), of the last stride-2 layer."""
         return max(index for index, conv in enumerate(self.convolutions()) if _last_conv(conv).stride[0] == 2)
 
-    @torch.no_grad()
-    def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
-        """Sets each batch norm to pass its input through unchanged, given the statistics `pixels` produce."""
-        x = pixels
-        for conv, norm in zip(self.convolutions(), self.norms):
-            y = conv(x)
-            if isinstance(norm, nn.BatchNorm2d):
-                mean, var = y.mean(dim=(0, 2, 3)), y.var(dim=(0, 2, 3), unbiased=False)
-                norm.running_mean.copy_(mean)
-                norm.running_var.copy_(var)
-                norm.weight.copy_((var + norm.eps).sqrt())
-                norm.bias.copy_(mean)
-            x = F.relu6(y)  # what the norm now gives in eval mode
-
     def load_tfjs(self, tensors: dict[str, np.ndarray]) -> None:
         """Copies FaceRes' folded weights into this module; raises if any shape disagrees."""
 
-        def put(parameter: torch.Tensor, value: np.ndarray) -> None:
-            value = torch.from_numpy(np.ascontiguousarray(value))
-            if parameter.shape != value.shape:
-                raise ValueError(f"shape {tuple(value.shape)} from FaceRes does not fit {tuple(parameter.shape)}")
-            with torch.no_grad():
-                parameter.copy_(value)
-
+        put = functools.partial(put_tfjs_weight, network="FaceRes")
         stem = self.stem[-1]
         put(stem.weight, tensors["conv1/convolution/merged_input"].transpose(3, 2, 0, 1))  # HWIO -> OIHW
         put(stem.bias, tensors["conv1_bn/batchnorm_1/sub"])

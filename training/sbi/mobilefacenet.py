@@ -16,14 +16,14 @@ Only the convolutional trunk is kept: the 7 x 7 global depthwise layer and the e
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from .faceres import SamePad
+from .faceres import SamePad, put_tfjs_weight
 
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/mobilefacenet/mobilefacenet.json"
 #: The side it was trained on.
@@ -44,8 +44,8 @@ def mobilefacenet_input(rgb: torch.Tensor) -> torch.Tensor:
 
 
 class Unit(nn.Module):
-    """A convolution (3 x 3 with TF's 'SAME' padding, or 1 x 1), its batch norm restored (the identity until set by
-    init_batch_norms_as_identity), and PReLU where the original has one."""
+    """A convolution (3 x 3 with TF's 'SAME' padding, or 1 x 1), its batch norm restored (set to the identity by
+    sbi.norms.init_batch_norms_as_identity), and PReLU where the original has one."""
 
     def __init__(self, channels_in: int, channels_out: int, kernel: int, stride: int = 1, depthwise: bool = False,
                  activation: bool = True):
@@ -61,23 +61,16 @@ class Unit(nn.Module):
 
     def load(self, tensors: dict[str, np.ndarray], name: str) -> None:
         """Copies the graph's folded kernel and bias, and PReLU's alphas, for the layer `name`; raises if a shape disagrees."""
+        put = functools.partial(put_tfjs_weight, network="MobileFaceNet")
         conv = self.conv[-1]
         if conv.groups > 1:  # H, W, C, 1 -> C, 1, H, W
-            _put(conv.weight, tensors[f"{name}/depthwise_weights"].transpose(2, 3, 0, 1))
-            _put(conv.bias, tensors[f"{name}/depthwise_bn_offset"])
+            put(conv.weight, tensors[f"{name}/depthwise_weights"].transpose(2, 3, 0, 1))
+            put(conv.bias, tensors[f"{name}/depthwise_bn_offset"])
         else:  # H, W, I, O -> O, I, H, W
-            _put(conv.weight, tensors[f"{name}/Conv2D_weights"].transpose(3, 2, 0, 1))
-            _put(conv.bias, tensors[f"{name}/Conv2D_bn_offset"])
+            put(conv.weight, tensors[f"{name}/Conv2D_weights"].transpose(3, 2, 0, 1))
+            put(conv.bias, tensors[f"{name}/Conv2D_bn_offset"])
         if isinstance(self.activation, nn.PReLU):
-            _put(self.activation.weight, 2 * tensors[f"{name}/mul"])
-
-
-def _put(parameter: torch.Tensor, value: np.ndarray) -> None:
-    value = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
-    if parameter.shape != value.shape:
-        raise ValueError(f"shape {tuple(value.shape)} from MobileFaceNet does not fit {tuple(parameter.shape)}")
-    with torch.no_grad():
-        parameter.copy_(value)
+            put(self.activation.weight, 2 * tensors[f"{name}/mul"])
 
 
 class InvertedResidual(nn.Module):
@@ -128,29 +121,3 @@ class MobileFaceNetTrunk(nn.Module):
             block.depthwise.load(tensors, f"{name}/SeparableConv2d")
             block.project.load(tensors, f"{name}/Conv_1")
         self.last.load(tensors, PREFIX + "Conv2d_7")
-
-
-@torch.no_grad()
-def init_batch_norms_as_identity(net: nn.Module, pixels: torch.Tensor) -> None:
-    """Sets every batch norm in `net` to pass on, in eval mode, what `pixels` bring it, as the folded original did:
-    its statistics and affine parameters from that input. One pass does it, each norm set as the input reaches it
-    and its output replaced by its input exactly, so that later norms see the folded network's values."""
-
-    def set_from(norm: nn.BatchNorm2d, inputs: tuple[torch.Tensor, ...]) -> None:
-        x = inputs[0]
-        mean, var = x.mean(dim=(0, 2, 3)), x.var(dim=(0, 2, 3), unbiased=False)
-        norm.running_mean.copy_(mean)
-        norm.running_var.copy_(var)
-        norm.weight.copy_((var + norm.eps).sqrt())
-        norm.bias.copy_(mean)
-
-    norms = [module for module in net.modules() if isinstance(module, nn.BatchNorm2d)]
-    hooks = [norm.register_forward_pre_hook(set_from) for norm in norms]
-    hooks += [norm.register_forward_hook(lambda _norm, inputs, _output: inputs[0]) for norm in norms]
-    training = net.training
-    try:
-        net.eval()(pixels)
-    finally:
-        for hook in hooks:
-            hook.remove()
-        net.train(training)

@@ -10,7 +10,7 @@ from torch.nn import functional as F
 from torchvision.models import mobilenet_v3_small
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
-from .mobilefacenet import SIDE as MOBILEFACENET_SIDE, MobileFaceNetTrunk, init_batch_norms_as_identity, mobilefacenet_input
+from .mobilefacenet import SIDE as MOBILEFACENET_SIDE, MobileFaceNetTrunk, mobilefacenet_input
 
 #: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
 NARROW_SIDES = (128, 112)
@@ -98,10 +98,6 @@ class FaceResDeepfakeNet(nn.Module):
         features, tapped = self.backbone.forward_with_map(self.backbone_input(pixels))
         return self.head(features), tapped
 
-    def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
-        """See FaceResBackbone; `pixels` as forward takes them."""
-        self.backbone.init_batch_norm_as_identity(self.backbone_input(pixels))
-
 
 class MobileFaceNetDeepfakeNet(nn.Module):
     """MobileFaceNet's trunk with a one-logit head, looking at the crop resized to the side it was trained on.
@@ -120,14 +116,10 @@ class MobileFaceNetDeepfakeNet(nn.Module):
         pixels = F.interpolate(pixels, size=(MOBILEFACENET_SIDE, MOBILEFACENET_SIDE), mode="bilinear", align_corners=False)
         return self.head(self.backbone(mobilefacenet_input(pixels)))
 
-    def init_batch_norm_as_identity(self, pixels: torch.Tensor) -> None:
-        """Every restored batch norm passes on what `pixels` (as forward takes them) bring it."""
-        init_batch_norms_as_identity(self, pixels)
-
 
 def restores_batch_norms(architecture: str) -> bool:
     """Whether the architecture puts batch norms back into a pretrained network whose norms were folded away: they
-    start as the identity on a sample (init_batch_norm_as_identity) unless the weights loaded bring their own."""
+    start as the identity on a sample (sbi.norms.init_batch_norms_as_identity) unless the weights loaded bring their own."""
     return architecture in FACERES_LAYOUTS and FACERES_LAYOUTS[architecture].batch_norm or architecture.startswith("mobilefacenet")
 
 
@@ -141,15 +133,13 @@ def build_net(architecture: str, pretrained: Path | None = None) -> nn.Module:
     if architecture in FACERES_LAYOUTS:
         layout = FACERES_LAYOUTS[architecture]
         net = FaceResDeepfakeNet(layout.batch_norm, layout.kept, layout.width, layout.sees, layout.symmetric)
-        if pretrained:
-            net.backbone.load_tfjs(read_tfjs_weights(pretrained))
-        return net
-    if architecture == f"mobilefacenet-bn-{MOBILEFACENET_SIDE}":
+    elif architecture == f"mobilefacenet-bn-{MOBILEFACENET_SIDE}":
         net = MobileFaceNetDeepfakeNet()
-        if pretrained:
-            net.backbone.load_tfjs(read_tfjs_weights(pretrained))
-        return net
-    raise ValueError(f"unknown architecture {architecture!r}; known: {', '.join(ARCHITECTURES)}")
+    else:
+        raise ValueError(f"unknown architecture {architecture!r}; known: {', '.join(ARCHITECTURES)}")
+    if pretrained:
+        net.backbone.load_tfjs(read_tfjs_weights(pretrained))
+    return net
 
 
 class MirrorAveraged(nn.Module):

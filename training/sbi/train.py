@@ -31,6 +31,7 @@ from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks
 from .narrow import pick_channels
+from .norms import init_batch_norms_as_identity
 from .model import ARCHITECTURES, FaceResDeepfakeNet, build_net, restores_batch_norms
 from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
 from .sam import sharpness_aware_gradients
@@ -331,7 +332,7 @@ def main(argv=None) -> int:
         if boundary:
             boundary.load_state_dict(resumed["boundary_head"])
     elif norms_unset:
-        model.init_batch_norm_as_identity(sample)
+        init_batch_norms_as_identity(model, sample)
     device = torch.device(args.device)
     model.to(device)  # before the optimizer is made, so that its state lives beside the weights
     backbone = [p for name, p in model.named_parameters() if name.startswith("backbone.")]

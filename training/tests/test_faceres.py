@@ -17,6 +17,7 @@ import torch
 
 from sbi.faceres import DEFAULT_MODEL_JSON, LITE_BLOCKS, FaceResBackbone, GenderHead, faceres_input, keep_blocks, read_tfjs_weights
 from sbi.model import ARCHITECTURES, FaceResDeepfakeNet, build_net
+from sbi.norms import init_batch_norms_as_identity
 
 UTK = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces-utk"
 
@@ -81,7 +82,7 @@ def test_restored_batch_norms_start_as_the_identity():
     missing, unexpected = with_norms.load_state_dict(plain.state_dict(), strict=False)
     assert not unexpected and missing and all(key.startswith("backbone.norms.") for key in missing)
     pixels = torch.rand(6, 3, 64, 64) * 255
-    with_norms.init_batch_norm_as_identity(pixels)
+    init_batch_norms_as_identity(with_norms, pixels)
     plain.eval(), with_norms.eval()
     with torch.no_grad():
         expected, got = plain(pixels), with_norms(pixels)
@@ -98,7 +99,7 @@ def test_lite_network_takes_its_blocks_from_the_full_one():
     torch.manual_seed(0)
     full = build_net("faceres-bn")
     pixels = torch.rand(2, 3, 160, 160) * 255
-    full.init_batch_norm_as_identity(pixels)
+    init_batch_norms_as_identity(full, pixels)
     with torch.no_grad():
         for norm in full.backbone.norms:
             norm.bias.add_(torch.randn_like(norm.bias) * 0.1)

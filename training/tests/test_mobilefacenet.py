@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from sbi.faceres import read_tfjs_weights
-from sbi.mobilefacenet import DEFAULT_MODEL_JSON, SIDE, MobileFaceNetTrunk, init_batch_norms_as_identity, mobilefacenet_input
+from sbi.mobilefacenet import DEFAULT_MODEL_JSON, SIDE, MobileFaceNetTrunk, mobilefacenet_input
+from sbi.norms import init_batch_norms_as_identity
 from sbi.model import MobileFaceNetDeepfakeNet, build_net
 from tfjs_graph import run_graph
 
