@@ -29,7 +29,7 @@ from .blend import MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample_views, make_sample_with_boundary, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
-from .faceres import has_all_blocks, keep_blocks
+from .faceres import FEATURES, has_all_blocks, keep_blocks
 from .narrow import pick_channels
 from .norms import init_batch_norms_as_identity
 from .model import ARCHITECTURES, FaceResDeepfakeNet, build_net, restores_batch_norms
@@ -164,7 +164,7 @@ def load_initial_weights(model: torch.nn.Module, path: Path, sample: torch.Tenso
     """--init: a finished run's model.pt, or a FaceRes classifier's ONNX file (see onnx_weights).
 
     A faceres run may start a faceres-bn one, and a full network a faceres-bn-lite one (its blocks
-    picked out) or a faceres-bn-narrow one (its most used channels, measured on `sample`, see narrow);
+    picked out), and any network a narrower one (its most used channels, measured on `sample`, see narrow);
     returns whether batch norms were missing.
     """
     state = faceres_state_from_onnx(path) if path.suffix == ".onnx" else torch.load(path)
@@ -172,8 +172,10 @@ def load_initial_weights(model: torch.nn.Module, path: Path, sample: torch.Tenso
         if has_all_blocks(state):
             state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
         if state["head.1.weight"].shape[1] > model.backbone.features:
-            # Channels are picked by what they do on the input the narrow network will see.
-            full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept, sees=model.sees,
+            # Channels are picked by what they do on the input the narrow network will see. The wider network may
+            # itself be narrow (its head reads its width's share of FaceRes' features).
+            full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept,
+                                      width=state["head.1.weight"].shape[1] / FEATURES, sees=model.sees,
                                       symmetric=model.backbone.symmetric)
             full.load_state_dict(state)
             state = pick_channels(full, model, sample)

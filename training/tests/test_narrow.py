@@ -1,9 +1,13 @@
 """A narrow network picked out of a full one keeps the channels that carry something, and computes what they did."""
+import onnx
 import torch
 from conftest import lively_net
 
-from sbi.model import build_net
+from sbi.export import export_onnx
+from sbi.model import CalibratedNet, MirrorAveraged, build_net
 from sbi.narrow import channel_usage, pick_channels
+from sbi.quantize import quantize_weights
+from sbi.train import load_initial_weights
 
 
 def full_net_reading_only(keep_share: float, seed: int = 0):
@@ -58,3 +62,19 @@ def test_picking_from_a_network_that_uses_every_channel_changes_its_output():
     narrow.load_state_dict(pick_channels(net, narrow, pixels))
     with torch.no_grad():
         assert not torch.allclose(narrow(pixels), net(pixels), rtol=1e-3, atol=1e-3)
+
+
+
+def test_a_shipped_narrow_file_starts_a_half_width_network(tmp_path):
+    """--init picks channels from any width, not only FaceRes' full one: faceres-bn-half-128 starts from the
+    shipped file (3/4 width, mirror-averaged, int8), whose head reads 768 features."""
+    narrow = lively_net("faceres-bn-narrow-128")
+    export_onnx(CalibratedNet(MirrorAveraged(narrow), 1.3, -0.2), tmp_path / "fp32.onnx")
+    onnx.save(quantize_weights(onnx.load(str(tmp_path / "fp32.onnx"))), str(tmp_path / "shipped.onnx"))
+    half = build_net("faceres-bn-half-128")
+    norms_unset = load_initial_weights(half, tmp_path / "shipped.onnx", torch.rand(8, 3, 160, 160) * 255)
+    assert norms_unset, "a folded file brings no batch norms: training sets them up afresh"
+    assert half.backbone.features == 512
+    assert [p.out_channels for p in half.backbone.pointwise][:2] == [32, 64]
+    with torch.no_grad():
+        assert half.eval()(torch.rand(4, 3, 160, 160) * 255).std() > 0, "the picked weights must compute something"
