@@ -19,10 +19,12 @@ NARROW_SIDES = (128, 112)
 SYMMETRIC_SIDE = 129
 
 
-def _narrow_resized(side: int, width: float = NARROW_WIDTH) -> str:
-    """The start of the description of every narrow network that resizes its crop (written into deepfake.json)."""
+def _narrow_resized(side: int, width: float = NARROW_WIDTH, picked_from: float | None = None) -> str:
+    """The start of the description of every narrow network that resizes its crop (written into deepfake.json);
+    `picked_from`: the width of the network whose most used channels it started from."""
+    picked = f" (the most used ones of a network at {picked_from})" if picked_from else ""
     return ("MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
-            f"all 13 blocks at {width} of the channels, looking at its 160 px crop resized to {side} px")
+            f"all 13 blocks at {width} of the channels{picked}, looking at its 160 px crop resized to {side} px")
 
 
 ARCHITECTURES = {
@@ -34,7 +36,7 @@ ARCHITECTURES = {
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
     **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
-    "faceres-bn-half-128": f"{_narrow_resized(128, HALF_WIDTH)} (the most used ones of a wider network's), 1 output",
+    "faceres-bn-half-128": f"{_narrow_resized(128, HALF_WIDTH, NARROW_WIDTH)}, 1 output",
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
                                                      "image and evenly padded: a face and its mirror image score the same, 1 output",
     f"mobilefacenet-bn-{MOBILEFACENET_SIDE}": "MobileFaceNet's convolutional trunk initialised from MobileFaceNet_TF (MS1M face "
