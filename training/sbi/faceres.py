@@ -35,9 +35,9 @@ LITE_BLOCKS = (0, 1, 2, 3, 4, 5, 6, 7, 11)
 # --threads 2` timed the trained file at 11.1 ms per face against 17.6 ms at full width (model card),
 # without the lite layout's loss on dfdc-dev from dropping blocks.
 NARROW_WIDTH = 0.75
-# The half layout, for the 15 ms per face target with one WASM thread: the narrow network's time goes with
-# the square of its width, and a random-weight file of this width took 11.4 against 21.3 ms with one thread
-# (`node bench/model-speed.mjs --wasm --threads 1`, models/EXPERIMENTS.md, "Half the width").
+# The half layout, tried for the 15 ms per face target with one WASM thread (the time goes with the square of
+# the width): trained, it took 12.3-12.7 against the narrow file's 23 ms but ranked dfdc-dev 0.020-0.031 lower
+# (models/EXPERIMENTS.md, "Half the width"). Kept so that the experiment can be rerun.
 HALF_WIDTH = 0.5
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
 
