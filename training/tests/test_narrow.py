@@ -64,7 +64,6 @@ def test_picking_from_a_network_that_uses_every_channel_changes_its_output():
         assert not torch.allclose(narrow(pixels), net(pixels), rtol=1e-3, atol=1e-3)
 
 
-
 def test_a_shipped_narrow_file_starts_a_half_width_network(tmp_path):
     """--init picks channels from any width, not only FaceRes' full one: faceres-bn-half-128 starts from the
     shipped file (3/4 width, mirror-averaged, int8), whose head reads 768 features."""
