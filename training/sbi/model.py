@@ -9,7 +9,7 @@ from torch import nn
 from torch.nn import functional as F
 from torchvision.models import mobilenet_v3_small
 
-from .faceres import ALL_BLOCKS, HALF_WIDTH, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
+from .faceres import ALL_BLOCKS, FIVE_EIGHTHS_WIDTH, HALF_WIDTH, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
 from .mobilefacenet import SIDE as MOBILEFACENET_SIDE, MobileFaceNetTrunk, mobilefacenet_input
 
 #: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
@@ -37,6 +37,7 @@ ARCHITECTURES = {
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
     **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
     "faceres-bn-half-128": f"{_narrow_resized(128, HALF_WIDTH, NARROW_WIDTH)}, 1 output",
+    "faceres-bn-5of8-128": f"{_narrow_resized(128, FIVE_EIGHTHS_WIDTH, NARROW_WIDTH)}, 1 output",
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
                                                      "image and evenly padded: a face and its mirror image score the same, 1 output",
     f"mobilefacenet-bn-{MOBILEFACENET_SIDE}": "MobileFaceNet's convolutional trunk initialised from MobileFaceNet_TF (MS1M face "
@@ -63,6 +64,7 @@ FACERES_LAYOUTS = {
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
     **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in NARROW_SIDES},
     "faceres-bn-half-128": Layout(ALL_BLOCKS, True, HALF_WIDTH, 128),
+    "faceres-bn-5of8-128": Layout(ALL_BLOCKS, True, FIVE_EIGHTHS_WIDTH, 128),
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": Layout(ALL_BLOCKS, True, NARROW_WIDTH, SYMMETRIC_SIDE, symmetric=True),
 }
 

@@ -1,5 +1,6 @@
 """A narrow network picked out of a full one keeps the channels that carry something, and computes what they did."""
 import onnx
+import pytest
 import torch
 from conftest import lively_net
 
@@ -64,16 +65,18 @@ def test_picking_from_a_network_that_uses_every_channel_changes_its_output():
         assert not torch.allclose(narrow(pixels), net(pixels), rtol=1e-3, atol=1e-3)
 
 
-def test_a_shipped_narrow_file_starts_a_half_width_network(tmp_path):
-    """--init picks channels from any width, not only FaceRes' full one: faceres-bn-half-128 starts from the
+@pytest.mark.parametrize("arch, features, first_widths", [("faceres-bn-half-128", 512, [32, 64]),
+                                                          ("faceres-bn-5of8-128", 640, [40, 80])])
+def test_a_shipped_narrow_file_starts_a_narrower_network(tmp_path, arch, features, first_widths):
+    """--init picks channels from any width, not only FaceRes' full one: a narrower network starts from the
     shipped file (3/4 width, mirror-averaged, int8), whose head reads 768 features."""
     narrow = lively_net("faceres-bn-narrow-128")
     export_onnx(CalibratedNet(MirrorAveraged(narrow), 1.3, -0.2), tmp_path / "fp32.onnx")
     onnx.save(quantize_weights(onnx.load(str(tmp_path / "fp32.onnx"))), str(tmp_path / "shipped.onnx"))
-    half = build_net("faceres-bn-half-128")
-    norms_unset = load_initial_weights(half, tmp_path / "shipped.onnx", torch.rand(8, 3, 160, 160) * 255)
+    narrower = build_net(arch)
+    norms_unset = load_initial_weights(narrower, tmp_path / "shipped.onnx", torch.rand(8, 3, 160, 160) * 255)
     assert norms_unset, "a folded file brings no batch norms: training sets them up afresh"
-    assert half.backbone.features == 512
-    assert [p.out_channels for p in half.backbone.pointwise][:2] == [32, 64]
+    assert narrower.backbone.features == features
+    assert [p.out_channels for p in narrower.backbone.pointwise][:2] == first_widths
     with torch.no_grad():
-        assert half.eval()(torch.rand(4, 3, 160, 160) * 255).std() > 0, "the picked weights must compute something"
+        assert narrower.eval()(torch.rand(4, 3, 160, 160) * 255).std() > 0, "the picked weights must compute something"
