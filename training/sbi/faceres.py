@@ -90,6 +90,12 @@ class SamePad(nn.Module):
         return F.pad(x, (0, 1, 0, 1))
 
 
+def width_of(head_columns: int) -> float:
+    """The width multiplier of a FaceRes network whose head reads `head_columns` features: its last block's
+    channels over FaceRes' 1024."""
+    return head_columns / FEATURES
+
+
 def scaled_channels(channels: int, width: float) -> int:
     """MobileNet's width multiplier, kept to multiples of 8, which the WASM kernels' SIMD lanes divide evenly."""
     return max(8, int(round(channels * width / 8)) * 8)

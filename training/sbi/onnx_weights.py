@@ -21,7 +21,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .faceres import ALL_BLOCKS, FEATURES, LITE_BLOCKS
+from .faceres import ALL_BLOCKS, LITE_BLOCKS, width_of
 from .model import FaceResDeepfakeNet, MirrorAveraged
 
 
@@ -75,8 +75,7 @@ def _faceres_net(graph: onnx.GraphProto, values: dict[str, np.ndarray], path: Pa
     transposed = next((a.i for a in head.attribute if a.name == "transB"), 0)
     weight = values[head.input[1]]
     weight = weight if transposed else weight.T
-    # The head reads the last block's channels: their count over FaceRes' 1024 is the width multiplier.
-    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=weight.shape[1] / FEATURES, sees=_resized_side(graph, values),
+    net = FaceResDeepfakeNet(kept=layouts[len(convs)], width=width_of(weight.shape[1]), sees=_resized_side(graph, values),
                              symmetric=_kernels_symmetric(convs, values))
     # The graph meets the convolutions in the order the backbone lists them.
     layers = [layer[-1] if isinstance(layer, torch.nn.Sequential) else layer for layer in net.backbone.convolutions()]

@@ -29,7 +29,7 @@ from .blend import MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample_views, make_sample_with_boundary, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
-from .faceres import FEATURES, has_all_blocks, keep_blocks
+from .faceres import has_all_blocks, keep_blocks, width_of
 from .narrow import pick_channels
 from .norms import init_batch_norms_as_identity
 from .model import ARCHITECTURES, FaceResDeepfakeNet, build_net, restores_batch_norms
@@ -173,9 +173,9 @@ def load_initial_weights(model: torch.nn.Module, path: Path, sample: torch.Tenso
             state = keep_blocks(state, model.backbone.kept)  # a lite run may start from a full network
         if state["head.1.weight"].shape[1] > model.backbone.features:
             # Channels are picked by what they do on the input the narrow network will see. The wider network may
-            # itself be narrow (its head reads its width's share of FaceRes' features).
+            # itself be narrow.
             full = FaceResDeepfakeNet("backbone.norms.0.weight" in state, model.backbone.kept,
-                                      width=state["head.1.weight"].shape[1] / FEATURES, sees=model.sees,
+                                      width=width_of(state["head.1.weight"].shape[1]), sees=model.sees,
                                       symmetric=model.backbone.symmetric)
             full.load_state_dict(state)
             state = pick_channels(full, model, sample)
