@@ -9,7 +9,8 @@ from torch import nn
 from torch.nn import functional as F
 from torchvision.models import mobilenet_v3_small
 
-from .faceres import ALL_BLOCKS, FIVE_EIGHTHS_WIDTH, HALF_WIDTH, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input, read_tfjs_weights
+from .faceres import (ALL_BLOCKS, FIVE_EIGHTHS_WIDTH, HALF_WIDTH, LITE_BLOCKS, NARROW_WIDTH, FaceResBackbone, faceres_input,
+                      read_tfjs_weights)
 from .mobilefacenet import SIDE as MOBILEFACENET_SIDE, MobileFaceNetTrunk, mobilefacenet_input
 
 #: Input sides of the narrow network's resizing variants (the crop itself is 160 px).
