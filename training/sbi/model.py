@@ -18,6 +18,9 @@ NARROW_SIDES = (128, 112)
 #: The mirror-symmetric network's side: each of its five stride-2 layers samples a grid that is its own mirror
 #: image only on an odd side, 129 -> 65 -> 33 -> 17 -> 9 (-> 5); the nearest such side to 128.
 SYMMETRIC_SIDE = 129
+#: Widths under the narrow one, tried for the one-thread speed target (sbi/faceres.py), each cut from a narrow
+#: network and looking at 128 px.
+NARROWER_WIDTHS = {"half": HALF_WIDTH, "5of8": FIVE_EIGHTHS_WIDTH}
 
 
 def _narrow_resized(side: int, width: float = NARROW_WIDTH, picked_from: float | None = None) -> str:
@@ -37,8 +40,8 @@ ARCHITECTURES = {
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
     **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
-    "faceres-bn-half-128": f"{_narrow_resized(128, HALF_WIDTH, NARROW_WIDTH)}, 1 output",
-    "faceres-bn-5of8-128": f"{_narrow_resized(128, FIVE_EIGHTHS_WIDTH, NARROW_WIDTH)}, 1 output",
+    **{f"faceres-bn-{name}-128": f"{_narrow_resized(128, width, NARROW_WIDTH)}, 1 output"
+       for name, width in NARROWER_WIDTHS.items()},
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
                                                      "image and evenly padded: a face and its mirror image score the same, 1 output",
     f"mobilefacenet-bn-{MOBILEFACENET_SIDE}": "MobileFaceNet's convolutional trunk initialised from MobileFaceNet_TF (MS1M face "
@@ -64,8 +67,7 @@ FACERES_LAYOUTS = {
     "faceres-bn-lite": Layout(LITE_BLOCKS, True),
     "faceres-bn-narrow": Layout(ALL_BLOCKS, True, NARROW_WIDTH),
     **{f"faceres-bn-narrow-{side}": Layout(ALL_BLOCKS, True, NARROW_WIDTH, side) for side in NARROW_SIDES},
-    "faceres-bn-half-128": Layout(ALL_BLOCKS, True, HALF_WIDTH, 128),
-    "faceres-bn-5of8-128": Layout(ALL_BLOCKS, True, FIVE_EIGHTHS_WIDTH, 128),
+    **{f"faceres-bn-{name}-128": Layout(ALL_BLOCKS, True, width, 128) for name, width in NARROWER_WIDTHS.items()},
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": Layout(ALL_BLOCKS, True, NARROW_WIDTH, SYMMETRIC_SIDE, symmetric=True),
 }
 
