@@ -30,8 +30,7 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
     const durationMs = checkedDurationMs((await knownDuration(video, signal)) * 1000, limits);
     const frameAt = async (ms: number, frameSignal?: AbortSignal): Promise<ImageBitmap> => {
       // Stay a millisecond inside the end: seeking to the very end shows no frame in some demuxers.
-      video.currentTime = Math.max(0, Math.min(ms, durationMs - 1)) / 1000;
-      await until(video, 'seeked', frameSignal);
+      await seekAndPresent(video, Math.max(0, Math.min(ms, durationMs - 1)) / 1000, frameSignal);
       try {
         return await retryUntilDrawable(() => createImageBitmap(video), frameSignal);
       } catch (error) {
@@ -56,6 +55,37 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
 }
 
 /**
+ * Chromium fires `seeked` before the sought frame has reached the compositor that createImageBitmap(video)
+ * reads, so a frame drawn at once can still be the one shown before the seek (seen in the e2e tests, here and in
+ * CI: the frame sampled 500 ms before). requestVideoFrameCallback, asked before the seek, calls back once the new
+ * frame is there. A seek that lands on the frame already shown presents nothing and never calls back, so the
+ * wait after `seeked` is bounded by this grace; browsers without the callback draw at once, as before.
+ */
+const SAME_FRAME_GRACE_MS = 250;
+
+/** Seeks to `seconds` and resolves once the frame there can be drawn (see SAME_FRAME_GRACE_MS). */
+export async function seekAndPresent(video: HTMLVideoElement, seconds: number, signal?: AbortSignal, graceMs = SAME_FRAME_GRACE_MS): Promise<void> {
+  const presented = nextPresentedFrame(video);
+  video.currentTime = seconds;
+  try {
+    await until(video, 'seeked', signal);
+    await pause(graceMs, signal, presented.arrival);
+  } finally {
+    presented.cancel();
+  }
+}
+
+/** The player's next presented frame: `arrival` resolves on it; `cancel` drops the callback. */
+function nextPresentedFrame(video: HTMLVideoElement): { arrival: Promise<void>; cancel(): void } {
+  if (typeof video.requestVideoFrameCallback !== 'function') return { arrival: Promise.resolve(), cancel: () => {} };
+  let handle = 0;
+  const arrival = new Promise<void>((resolve) => {
+    handle = video.requestVideoFrameCallback(() => resolve());
+  });
+  return { arrival, cancel: () => video.cancelVideoFrameCallback(handle) };
+}
+
+/**
  * Chromium's createImageBitmap(video) rejects with InvalidStateError until
  * the player has composited its first frame, a state that no event reports
  * and that can trail `loadeddata` and `seeked` on a loaded machine (a run of
@@ -75,18 +105,19 @@ export async function retryUntilDrawable<T>(draw: () => Promise<T>, signal?: Abo
   }
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `endsEarlyOn` settles first; rejects as cancelled when `signal` aborts. Leaves no timer behind. */
+function pause(ms: number, signal?: AbortSignal, endsEarlyOn?: Promise<unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new DetectorError('cancelled'));
-    const onAbort = () => {
+    const finish = (settle: () => void) => () => {
       clearTimeout(timer);
-      reject(new DetectorError('cancelled'));
-    };
-    const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+      settle();
+    };
+    const onAbort = finish(() => reject(new DetectorError('cancelled')));
+    const timer = setTimeout(finish(resolve), ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+    endsEarlyOn?.then(finish(resolve), finish(resolve));
   });
 }
 

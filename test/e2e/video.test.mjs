@@ -57,7 +57,7 @@ describe('video checks in the built app', () => {
         const where = `${name} at ${frame.info.position} ms: ${JSON.stringify(frame.faces)} against ${JSON.stringify(other.faces)}`;
         assert.equal(frame.faces.length, 1, where);
         assert.equal(other.faces.length, 1, where);
-        for (const corner of ['x1', 'y1', 'x2', 'y2']) assert.ok(Math.abs(frame.faces[0][corner] - other.faces[0][corner]) < 0.02, where);
+        for (const corner of ['x1', 'y1', 'x2', 'y2']) assert.ok(Math.abs(frame.faces[0][corner] - other.faces[0][corner]) < 0.01, where);
         assert.ok(Math.abs(frame.type.deepfake - other.type.deepfake) < 0.05, where);
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { retryUntilDrawable, until } from '../../src/decode/video-element';
+import { retryUntilDrawable, seekAndPresent, until } from '../../src/decode/video-element';
 import { DetectorError } from '../../src/respond/errors';
 
 /** A draw that fails with `errors` in turn, then returns 'frame'. */
@@ -72,5 +72,72 @@ describe('waiting on the player', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+/**
+ * Stands in for a player that fires `seeked` 5 ms after a seek and presents the sought frame `presentAfterMs`
+ * after that (never, for a seek onto the frame already shown, or without requestVideoFrameCallback at all).
+ */
+function seekingPlayer(presentAfterMs: number | 'never' | 'no callback') {
+  const log: string[] = [];
+  const callbacks = new Map<number, () => void>();
+  let handles = 0;
+  const seek = (seconds: number) =>
+    setTimeout(() => {
+      log.push(`seeked ${seconds}`);
+      video.dispatchEvent(new Event('seeked'));
+      if (typeof presentAfterMs !== 'number') return;
+      setTimeout(() => {
+        log.push('presented');
+        for (const callback of callbacks.values()) callback();
+        callbacks.clear();
+      }, presentAfterMs);
+    }, 5);
+  const video = Object.defineProperty(Object.assign(new EventTarget(), { error: null }), 'currentTime', { set: seek });
+  if (presentAfterMs !== 'no callback') {
+    Object.assign(video, {
+      requestVideoFrameCallback: (callback: () => void) => (callbacks.set(++handles, callback), handles),
+      cancelVideoFrameCallback: (handle: number) => void callbacks.delete(handle),
+    });
+  }
+  return { video: video as unknown as HTMLVideoElement, log, pending: () => callbacks.size };
+}
+
+describe('seeking the player to a sampled frame', () => {
+  it('waits past `seeked` until the sought frame is presented, since drawing at `seeked` can catch the frame before', async () => {
+    const { video, log, pending } = seekingPlayer(40);
+    await seekAndPresent(video, 1.5, undefined, 1000);
+    log.push('drawn');
+    expect(log).toEqual(['seeked 1.5', 'presented', 'drawn']);
+    expect(pending()).toBe(0);
+  });
+
+  it('ends after the grace when the seek lands on the frame already shown, which presents nothing, and drops its callback', async () => {
+    const { video, pending } = seekingPlayer('never');
+    const start = Date.now();
+    await seekAndPresent(video, 1.52, undefined, 60);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(60);
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(pending()).toBe(0);
+  });
+
+  it('draws at `seeked` in a browser without requestVideoFrameCallback', async () => {
+    const { video, log } = seekingPlayer('no callback');
+    const start = Date.now();
+    await seekAndPresent(video, 1.5, undefined, 1000);
+    expect(log).toEqual(['seeked 1.5']);
+    expect(Date.now() - start).toBeLessThan(500);
+  });
+
+  it('stops waiting for the frame as soon as the caller aborts', async () => {
+    const { video, pending } = seekingPlayer('never');
+    const controller = new AbortController();
+    const seeking = seekAndPresent(video, 1.5, controller.signal, 10_000).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 30);
+    const error = await seeking;
+    expect(error).toBeInstanceOf(DetectorError);
+    expect((error as DetectorError).reason).toBe('cancelled');
+    expect(pending()).toBe(0);
   });
 });
