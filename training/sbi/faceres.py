@@ -40,8 +40,9 @@ NARROW_WIDTH = 0.75
 # (models/EXPERIMENTS.md, "Half the width"). Kept so that the experiment can be rerun.
 HALF_WIDTH = 0.5
 # Five eighths of the width, the step between the two: trained, it took 16.1-16.6 against the narrow file's 22 ms
-# with one WASM thread but ranked dfdc-dev 0.019-0.020 lower, cut from the narrow file as the half one was
-# (models/EXPERIMENTS.md, "Five eighths of the width"). Kept so that the experiment can be rerun.
+# with one WASM thread but ranked dfdc-dev 0.019-0.020 lower cut from the narrow file, as the half one was, and 0.028
+# lower cut from the full-width FaceRes control (models/EXPERIMENTS.md, "Five eighths of the width" and the entry
+# after it). Kept so that the experiments can be rerun.
 FIVE_EIGHTHS_WIDTH = 0.625
 DEFAULT_MODEL_JSON = Path.home() / ".cache/deepfake-check/faceres/faceres.json"
 
