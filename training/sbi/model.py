@@ -18,15 +18,16 @@ NARROW_SIDES = (128, 112)
 #: The mirror-symmetric network's side: each of its five stride-2 layers samples a grid that is its own mirror
 #: image only on an odd side, 129 -> 65 -> 33 -> 17 -> 9 (-> 5); the nearest such side to 128.
 SYMMETRIC_SIDE = 129
-#: Widths under the narrow one, tried for the one-thread speed target (sbi/faceres.py), each cut from a narrow
-#: network and looking at 128 px.
+#: Widths under the narrow one, tried for the one-thread speed target (sbi/faceres.py), each cut from a wider
+#: network's file and looking at 128 px.
 NARROWER_WIDTHS = {"half": HALF_WIDTH, "5of8": FIVE_EIGHTHS_WIDTH}
 
 
-def _narrow_resized(side: int, width: float = NARROW_WIDTH, picked_from: float | None = None) -> str:
+def _narrow_resized(side: int, width: float = NARROW_WIDTH, cut: bool = False) -> str:
     """The start of the description of every narrow network that resizes its crop (written into deepfake.json);
-    `picked_from`: the width of the network whose most used channels it started from."""
-    picked = f" (the most used ones of a network at {picked_from})" if picked_from else ""
+    `cut`: it starts from the most used channels of a wider network's file (`--init`), whose width the
+    architecture does not fix (the 5/8 layout was cut from a 3/4 file and from a full-width one)."""
+    picked = " (the most used ones of the wider network it was cut from)" if cut else ""
     return ("MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
             f"all 13 blocks at {width} of the channels{picked}, looking at its 160 px crop resized to {side} px")
 
@@ -40,7 +41,7 @@ ARCHITECTURES = {
     "faceres-bn-narrow": "MobileNet v1 initialised from FaceRes (VGGFace2 face identification), batch norms restored, "
                          f"all 13 blocks at {NARROW_WIDTH} of the channels (the most used ones of a full network's), 1 output",
     **{f"faceres-bn-narrow-{side}": f"{_narrow_resized(side)}, 1 output" for side in NARROW_SIDES},
-    **{f"faceres-bn-{name}-128": f"{_narrow_resized(128, width, NARROW_WIDTH)}, 1 output"
+    **{f"faceres-bn-{name}-128": f"{_narrow_resized(128, width, cut=True)}, 1 output"
        for name, width in NARROWER_WIDTHS.items()},
     f"faceres-bn-narrow-{SYMMETRIC_SIDE}-symmetric": f"{_narrow_resized(SYMMETRIC_SIDE)}, every 3x3 kernel its own mirror "
                                                      "image and evenly padded: a face and its mirror image score the same, 1 output",
