@@ -11,6 +11,10 @@
  * to; its thread count is fixed once per process, so compare thread counts
  * by alternating runs.
  *
+ * Each line names the score the file gives that input: a file that looks at a
+ * face's mirror image only from a score up (models/deepfake.json's
+ * `second_view`) times one view under it and two from it.
+ *
  * Sessions get the page's config entries (src/classify/session-config.json);
  * `--config KEY=VALUE` overrides one, e.g. `--config session.disable_quant_qdq=0`
  * for onnxruntime's default of dequantizing the int8 weights on every run.
@@ -47,6 +51,8 @@ const feeds = { pixels: new ort.Tensor('float32', pixels, [1, 3, size, size]) };
 const sessions = [];
 for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions()));
 const times = files.map(() => []);
+const scores = [];
+for (const session of sessions) scores.push((await session.run(feeds))[session.outputNames[0]].data[0]);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, session] of sessions.entries()) {
     await session.run(feeds); // warm-up after the other file ran
@@ -60,5 +66,5 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 const runtime = values.wasm ? 'onnxruntime-web WASM' : 'onnxruntime-node';
 for (const [index, file] of files.entries()) {
-  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
+  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (score ${scores[index].toFixed(4)}, ${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
 }

@@ -30,6 +30,7 @@ from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
 from .metrics import auc_interval, rate_interval, roc_auc, score_moves
 from .onnx_scores import score_crops
+from .second_view import took_second_view
 
 THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
@@ -118,6 +119,10 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
         face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
         report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
         report["dfdc_dev_softness_alone"] = softness
+    second = took_second_view(model, np.stack(sets.crops))
+    if second is not None:
+        # What the file's time per face depends on: the share of each set's faces it also looked at mirrored.
+        report["second_view_share"] = {name: float(second[a:b].mean()) for name, (a, b, _) in sets.groups.items()}
     return report
 
 

@@ -1,0 +1,233 @@
+"""Rewrites a mirror-averaged classifier so that it looks at a face's mirror image only when that could matter.
+
+  cd training && /usr/bin/python3 -m sbi.second_view --model ../models/deepfake.onnx \
+      --harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl --images ../../shared/data/faces-utk --models OUT
+
+Mirror averaging (`sbi.export --mirror`) scores every face twice, which
+doubles the network's time, yet most faces a page checks are real ones
+that the first view already scores far below the threshold, where the
+second view's small correction changes no decision. The rewritten graph
+scores each face once and adds the mirror's view only to the faces whose
+first calibrated score reaches `second_view_from`; if no face of the batch
+does, the second pass is skipped altogether (an ONNX `If`). A face's score
+depends on that face alone, never on the rest of its batch.
+
+The cut is set from validation faces, never from test or dfdc-dev ones:
+the largest half-gap between the two views' logits among the validation
+reals and their pseudo-fakes (the samples the calibration was fitted on),
+times the calibration's scale, times a safety factor of 2, below the
+threshold. A face left with one view would need a gap twice any seen there
+to cross 0.5, so the threshold's decisions, and with them the false-positive
+caps, stay those of the two-view file; only scores under the cut move, by
+that half-gap at most.
+
+The int8 weights, the calibration and the network are the input file's:
+its weights are read back and quantize back to themselves (checked).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnx.utils
+import torch
+from onnx import TensorProto, helper, numpy_helper
+from torch.utils.data import DataLoader
+
+from .data import load_harvest, split_of
+from .export import OPSET, export_onnx
+from .onnx_scores import score_crops
+from .onnx_weights import faceres_net_from_onnx
+from .quantize import quantize_weights
+from .train import SelfBlendedFaces, predict
+
+SAFETY = 2.0
+INT64_MIN = np.iinfo(np.int64).min
+
+
+class Mirrored(torch.nn.Module):
+    """`net` looking at the left-right mirror image of each face."""
+
+    def __init__(self, net: torch.nn.Module):
+        super().__init__()
+        self.net = net
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.net(pixels.flip(3))
+
+
+def cut_from_gaps(face_logits: np.ndarray, mirror_logits: np.ndarray, scale: float) -> float:
+    """The calibrated logit under which a face keeps its first view alone (see the module's doc)."""
+    largest_half_gap = float(np.max(np.abs(face_logits - mirror_logits)) / 2)
+    return -SAFETY * scale * largest_half_gap
+
+
+def _scalar(name: str, value, dtype=np.float32) -> onnx.TensorProto:
+    return numpy_helper.from_array(np.array(value, dtype=dtype), name)
+
+
+def _renamed(nodes: list[onnx.NodeProto], renames: dict[str, str], prefix: str) -> list[onnx.NodeProto]:
+    """Copies of `nodes` whose outputs carry `prefix` and whose inputs follow `renames` (the rest stay outer names)."""
+    copies = []
+    for node in nodes:
+        twin = copy.deepcopy(node)
+        for i, name in enumerate(twin.input):
+            twin.input[i] = renames.get(name, name)
+        for i, name in enumerate(twin.output):
+            renames[name] = twin.output[i] = prefix + name
+        if twin.name:
+            twin.name = prefix + twin.name
+        copies.append(twin)
+    return copies
+
+
+def second_view_graph(one_view: onnx.ModelProto, scale: float, bias: float, cut: float) -> onnx.ModelProto:
+    """`one_view` (pixels -> a logit per face, as export_onnx writes a bare network) as the shipped classifier:
+    sigmoid(scale * logit + bias), the logit being the mean over the face and its mirror image for faces whose first
+    view's calibrated logit reaches `cut`, and the first view's alone for the rest.
+
+    The mirror image is cut in the main graph (a copy of the input, cheap), so that readers of the file
+    (onnx_weights' `_mirrors_faces`) still see that it scores two views.
+    """
+    graph = one_view.graph
+    pixels = graph.input[0].name
+    # The bare network's output takes the name the classifier's output needs.
+    network = _renamed(list(graph.node), {pixels: pixels}, "face/")
+    logit = "face/" + graph.output[0].name
+
+    first = [helper.make_node("Mul", [logit, "scale"], ["face_scaled"]),
+             helper.make_node("Add", ["face_scaled", "bias"], ["face_calibrated"]),
+             helper.make_node("GreaterOrEqual", ["face_calibrated", "second_view_from"], ["wants_second_view"]),
+             helper.make_node("Cast", ["wants_second_view"], ["wants_second_view_float"], to=TensorProto.FLOAT),
+             helper.make_node("ReduceMax", ["wants_second_view_float"], ["any_wants_second_view"], keepdims=0),
+             helper.make_node("Cast", ["any_wants_second_view"], ["second_view_needed"], to=TensorProto.BOOL),
+             helper.make_node("Slice", [pixels, "mirror_starts", "mirror_ends", "mirror_axes", "mirror_steps"], ["mirror_pixels"])]
+
+    mirror_network = _renamed(list(graph.node), {pixels: "mirror_pixels"}, "mirror/")
+    mirror_logit = "mirror/" + graph.output[0].name
+    both = [helper.make_node("Add", [logit, mirror_logit], ["views_sum"]),
+            helper.make_node("Mul", ["views_sum", "half"], ["views_mean"]),
+            helper.make_node("Mul", ["views_mean", "scale"], ["views_scaled"]),
+            helper.make_node("Add", ["views_scaled", "bias"], ["views_calibrated"]),
+            helper.make_node("Where", ["wants_second_view", "views_calibrated", "face_calibrated"], ["calibrated_with_mirror"])]
+    calibrated = helper.make_tensor_value_info("calibrated", TensorProto.FLOAT, None)
+    with_mirror = helper.make_graph(mirror_network + both, "with_mirror", [],
+                                    [helper.make_tensor_value_info("calibrated_with_mirror", TensorProto.FLOAT, None)])
+    face_only = helper.make_graph([helper.make_node("Identity", ["face_calibrated"], ["calibrated_face_only"])], "face_only", [],
+                                  [helper.make_tensor_value_info("calibrated_face_only", TensorProto.FLOAT, None)])
+    last = [helper.make_node("If", ["second_view_needed"], [calibrated.name], then_branch=with_mirror, else_branch=face_only),
+            helper.make_node("Sigmoid", [calibrated.name], ["deepfake"])]
+
+    constants = [_scalar("scale", scale), _scalar("bias", bias), _scalar("second_view_from", cut), _scalar("half", 0.5),
+                 numpy_helper.from_array(np.array([-1], np.int64), "mirror_starts"),
+                 numpy_helper.from_array(np.array([INT64_MIN], np.int64), "mirror_ends"),
+                 numpy_helper.from_array(np.array([3], np.int64), "mirror_axes"),
+                 numpy_helper.from_array(np.array([-1], np.int64), "mirror_steps")]
+    output = helper.make_tensor_value_info("deepfake", TensorProto.FLOAT, ["faces", 1])
+    model = helper.make_model(
+        helper.make_graph(network + first + last, "deepfake", [graph.input[0]], [output], list(graph.initializer) + constants),
+        opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = one_view.ir_version
+    onnx.checker.check_model(model)
+    return model
+
+
+def took_second_view(path: Path, crops: np.ndarray) -> np.ndarray | None:
+    """For each of `crops`, whether the file at `path` looked at its mirror image too; None for a file that looks at
+    every face the same way (no second_view_from in its graph)."""
+    model = onnx.load(str(path))
+    if not any(init.name == "second_view_from" for init in model.graph.initializer):
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        whole, first = Path(folder) / "whole.onnx", Path(folder) / "first-view.onnx"
+        onnx.save(model, str(whole))
+        onnx.utils.extract_model(str(whole), str(first), ["pixels"], ["face_calibrated"])
+        return score_crops(first, crops) >= _initializer(model, "second_view_from")
+
+
+def _int8_weights(model: onnx.ModelProto) -> list[np.ndarray]:
+    """The int8 weights of the graph's Conv and Gemm nodes, in the graph's order (torch names them anew each export)."""
+    values = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
+    return [values[node.input[1] + "_int8"] for node in model.graph.node
+            if node.op_type in ("Conv", "Gemm") and node.input[1] + "_int8" in values]
+
+
+def _initializer(model: onnx.ModelProto, name: str) -> float:
+    return float(next(numpy_helper.to_array(init) for init in model.graph.initializer if init.name == name))
+
+
+def rewritten(path: Path, cut: float) -> onnx.ModelProto:
+    """The mirror-averaged int8 file at `path` as second_view_graph writes it, its weights and calibration kept."""
+    source = onnx.load(str(path))
+    net = faceres_net_from_onnx(path).eval()
+    with tempfile.TemporaryDirectory() as folder:
+        one_view = export_onnx(net, Path(folder) / "one-view.onnx")
+    int8 = quantize_weights(second_view_graph(one_view, _initializer(source, "scale"), _initializer(source, "bias"), cut))
+    kept, written = _int8_weights(source), _int8_weights(int8)
+    if len(kept) != len(written) or any(not np.array_equal(a, b) for a, b in zip(kept, written)):
+        raise ValueError(f"the rewritten file's int8 weights differ from {path}'s")
+    return int8
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, required=True, help="a mirror-averaged int8 file, its deepfake.json beside it")
+    parser.add_argument("--harvest", type=Path, required=True)
+    parser.add_argument("--images", type=Path, required=True)
+    parser.add_argument("--models", type=Path, required=True, help="where deepfake.onnx and deepfake.json go")
+    parser.add_argument("--seed", type=int, default=1, help="sbi.export's --seed: the validation samples it calibrated on")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(2)
+
+    manifest = json.loads(args.model.with_suffix(".json").read_text())
+    if manifest["views"] != ["face", "mirror image"] or "second_view" in manifest:
+        parser.error(f"{args.model} does not average a face and its mirror image over every face")
+    scale = _initializer(onnx.load(str(args.model)), "scale")
+    net = faceres_net_from_onnx(args.model).eval()
+
+    records, _ = load_harvest(args.harvest, args.images)
+    val = [r for r in records if split_of(r.file.name) == "val"]
+    loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=1)
+    face_logits, _ = predict(net, loader)
+    mirror_logits, _ = predict(Mirrored(net), loader)
+    half_gap = float(np.max(np.abs(face_logits - mirror_logits)) / 2)
+    cut = cut_from_gaps(face_logits, mirror_logits, scale)
+    from_score = float(1 / (1 + np.exp(-cut)))
+    print(f"largest half-gap between the views on {len(face_logits)} validation samples: {half_gap:.4f} "
+          f"(calibrated: {scale * half_gap:.4f}); second view from a calibrated logit of {cut:.4f}, score {from_score:.4f}",
+          file=sys.stderr)
+
+    int8 = rewritten(args.model, cut)
+    args.models.mkdir(parents=True, exist_ok=True)
+    path = args.models / "deepfake.onnx"
+    onnx.save(int8, str(path))
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    manifest.update({
+        "version": datetime.date.today().strftime("%Y.%m.%d") + "-" + digest[:8],
+        "sha256": digest,
+        "bytes": len(data),
+        # The views above are averaged only for faces whose first view scores from_score or more.
+        "second_view": {
+            "from_score": from_score,
+            "rule": f"from_score's logit lies {SAFETY:g} times the largest half-gap between a validation sample's two views "
+                    "(calibrated) under the threshold's",
+            "largest_half_gap": {"logit": half_gap, "calibrated": scale * half_gap, "samples": int(len(face_logits))},
+            "from": manifest["version"],
+        },
+    })
+    (args.models / "deepfake.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {path} ({len(data) / 1e6:.2f} MB), version {manifest['version']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The classifier that looks at a face's mirror image only where the first view's score reaches the cut."""
+import numpy as np
+import onnx
+import pytest
+import torch
+from conftest import lively_net
+
+from sbi.export import export_onnx
+from sbi.model import CalibratedNet, MirrorAveraged
+from sbi.onnx_scores import score_crops
+from sbi.onnx_weights import logits_net_from_onnx
+from sbi.quantize import quantize_weights
+from sbi.second_view import cut_from_gaps, rewritten, second_view_graph, took_second_view
+
+SCALE, BIAS = 0.1, 1.0
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory):
+    """A network whose two views of each crop score apart, both views' logits, and its bare one-view graph."""
+    torch.manual_seed(0)
+    # Not mirror-symmetric: a random convolution whose left and right halves the head weighs apart.
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 4, stride=4), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d((1, 2)),
+                              torch.nn.Flatten(), torch.nn.Linear(8, 1)).eval()
+    crops = np.random.default_rng(0).integers(0, 256, (6, 160, 160, 3), dtype=np.uint8)
+    pixels = torch.from_numpy(crops).permute(0, 3, 1, 2).float()
+    with torch.no_grad():
+        face, mirror = net(pixels).squeeze(1).numpy(), net(pixels.flip(3)).squeeze(1).numpy()
+    assert np.abs(face - mirror).min() > 0.1, "the views must score differently for the test to tell them apart"
+    one_view = export_onnx(net, tmp_path_factory.mktemp("one-view") / "net.onnx")
+    return crops, face, mirror, one_view
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def test_faces_from_the_cut_get_both_views_and_the_rest_the_first_alone(views, tmp_path):
+    crops, face, mirror, one_view = views
+    calibrated = SCALE * face + BIAS
+    cut = float(np.median(calibrated))  # half the crops on each side
+    path = tmp_path / "second-view.onnx"
+    onnx.save(second_view_graph(one_view, SCALE, BIAS, cut), str(path))
+    wants = calibrated >= cut
+    assert 0 < wants.sum() < len(crops)
+    expected = np.where(wants, sigmoid(SCALE * (face + mirror) / 2 + BIAS), sigmoid(calibrated))
+    np.testing.assert_allclose(score_crops(path, crops), expected, rtol=1e-4, atol=1e-6)
+    # A face's score is its own, whatever else shares its batch: alone, or with only faces under the cut (the branch
+    # that skips the mirror for the whole batch).
+    for k in range(len(crops)):
+        np.testing.assert_allclose(score_crops(path, crops[k:k + 1]), expected[k:k + 1], rtol=1e-4, atol=1e-6)
+    under = ~wants
+    np.testing.assert_allclose(score_crops(path, crops[under]), expected[under], rtol=1e-4, atol=1e-6)
+
+
+def test_a_cut_under_every_face_scores_as_the_two_view_file_does(views, tmp_path):
+    crops, face, mirror, one_view = views
+    path = tmp_path / "second-view.onnx"
+    onnx.save(second_view_graph(one_view, SCALE, BIAS, -1e9), str(path))
+    np.testing.assert_allclose(score_crops(path, crops), sigmoid(SCALE * (face + mirror) / 2 + BIAS), rtol=1e-4, atol=1e-6)
+
+
+def test_the_cut_lies_twice_the_largest_half_gap_under_the_threshold():
+    face, mirror = np.array([0.0, 1.0, -2.0]), np.array([0.2, 0.4, -2.1])  # the largest half-gap: 0.3
+    assert cut_from_gaps(face, mirror, scale=2.0) == pytest.approx(-2 * 2.0 * 0.3)
+
+
+@pytest.fixture(scope="module")
+def shipped_like(tmp_path_factory):
+    """A FaceRes network exported as the shipped file is (mirror-averaged, int8), and that file rewritten."""
+    net = lively_net("faceres-bn-narrow-128")
+    folder = tmp_path_factory.mktemp("shipped-like")
+    export_onnx(CalibratedNet(MirrorAveraged(net), 1.3, -0.2), folder / "fp32.onnx")
+    onnx.save(quantize_weights(onnx.load(str(folder / "fp32.onnx"))), str(folder / "deepfake.onnx"))
+    onnx.save(rewritten(folder / "deepfake.onnx", -1e9), str(folder / "second-view.onnx"))
+    return folder
+
+
+def test_a_rewritten_file_keeps_the_int8_weights_and_scores_as_it_did(shipped_like):
+    # rewritten() itself refuses weights that did not quantize back to themselves; a cut under every face then
+    # leaves every score as the two-view file gave it.
+    crops = np.random.default_rng(1).integers(0, 256, (3, 160, 160, 3), dtype=np.uint8)
+    np.testing.assert_allclose(score_crops(shipped_like / "second-view.onnx", crops),
+                               score_crops(shipped_like / "deepfake.onnx", crops), rtol=1e-4, atol=1e-6)
+
+
+def test_a_rewritten_file_still_teaches_the_mean_over_both_views(shipped_like):
+    pixels = torch.rand(2, 3, 160, 160) * 255
+    teacher = logits_net_from_onnx(shipped_like / "second-view.onnx").eval()
+    original = logits_net_from_onnx(shipped_like / "deepfake.onnx").eval()
+    assert isinstance(teacher, MirrorAveraged)
+    with torch.no_grad():
+        assert torch.allclose(teacher(pixels), original(pixels), rtol=1e-4, atol=1e-4)
+
+
+def test_tells_which_faces_took_the_second_view(views, tmp_path):
+    crops, face, _, one_view = views
+    calibrated = SCALE * face + BIAS
+    cut = float(np.median(calibrated))
+    path = tmp_path / "second-view.onnx"
+    onnx.save(second_view_graph(one_view, SCALE, BIAS, cut), str(path))
+    np.testing.assert_array_equal(took_second_view(path, crops), calibrated >= cut)
+    onnx.save(one_view, str(tmp_path / "one-view.onnx"))
+    assert took_second_view(tmp_path / "one-view.onnx", crops) is None
