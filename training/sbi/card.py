@@ -59,6 +59,11 @@ def main() -> None:
         r = report.get(key)
         if r:
             print(f"| {label} | {num(r['mean_abs_change'])} | {num(r['p95_abs_change'])} | {pct(r['flipped_to_fake'])} | {pct(r['flipped_to_real'])} |")
+    share = report.get("second_view_share")
+    if share:
+        print()
+        print("Faces the model also looked at mirrored (its first view scored at least `second_view.from_score`, "
+              "models/deepfake.json): " + ", ".join(f"{name} {pct(value)}" for name, value in share.items()) + ".")
 
 
 if __name__ == "__main__":
