@@ -15,6 +15,10 @@
  * face's mirror image only from a score up (models/deepfake.json's
  * `second_view`) times one view under it and two from it.
  *
+ * `--memory` (one file only: the process's memory is the sessions' together)
+ * also prints the process's resident memory after loading and after each
+ * round, which shows what a session settles at after many runs.
+ *
  * Sessions get the page's config entries (src/classify/session-config.json);
  * `--config KEY=VALUE` overrides one, e.g. `--config session.disable_quant_qdq=0`
  * for onnxruntime's default of dequantizing the int8 weights on every run.
@@ -27,12 +31,13 @@ const { values, positionals: files } = parseArgs({
   options: {
     wasm: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    memory: { type: 'boolean', default: false },
     config: { type: 'string', multiple: true, default: [] },
   },
 });
 const overrides = values.config.map((entry) => entry.split('='));
-if (files.length === 0 || overrides.some((pair) => pair.length !== 2)) {
-  console.error('usage: node bench/model-speed.mjs [--wasm] [--threads N] [--config KEY=VALUE ...] MODEL.onnx [MORE.onnx ...]');
+if (files.length === 0 || overrides.some((pair) => pair.length !== 2) || (values.memory && files.length !== 1)) {
+  console.error('usage: node bench/model-speed.mjs [--wasm] [--threads N] [--config KEY=VALUE ...] [--memory] MODEL.onnx [MORE.onnx ...] (--memory: one file)');
   process.exit(2);
 }
 const threads = Number(values.threads);
@@ -51,6 +56,8 @@ const feeds = { pixels: new ort.Tensor('float32', pixels, [1, 3, size, size]) };
 const sessions = [];
 for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions()));
 const times = files.map(() => []);
+const residentMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+const resident = [residentMiB()];
 const scores = [];
 for (const session of sessions) scores.push((await session.run(feeds))[session.outputNames[0]].data[0]);
 for (let round = 0; round < ROUNDS; round++) {
@@ -62,9 +69,11 @@ for (let round = 0; round < ROUNDS; round++) {
       times[index].push(performance.now() - started);
     }
   }
+  resident.push(residentMiB());
 }
 const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 const runtime = values.wasm ? 'onnxruntime-web WASM' : 'onnxruntime-node';
 for (const [index, file] of files.entries()) {
   console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (score ${scores[index].toFixed(4)}, ${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
 }
+if (values.memory) console.log(`resident memory, MiB: ${resident[0]} after loading, then ${resident.slice(1).join(', ')} after each round of ${RUNS + 1} runs`);
