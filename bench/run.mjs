@@ -310,6 +310,8 @@ async function benchSetting(threads, sustainedChecks) {
       frames,
       wallMs,
       framesPerSecond: frames / (wallMs / 1000),
+      // Which faces took the model's second view shows in their scores (models/deepfake.json, second_view).
+      scores: { min: Math.min(...response.data.frames.map((f) => f.type.deepfake)), max: Math.max(...response.data.frames.map((f) => f.type.deepfake)) },
       perFrame: Object.fromEntries(Object.entries(response.timings).map(([k, v]) => [k, v / frames])),
       renderersAfter: rendererMemory(),
     });
@@ -372,7 +374,7 @@ for (const s of report.settings) {
     ...(s.video.length > 0
       ? s.video.map(
           (v) =>
-            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms); renderers' private memory after it ${mib(v.renderersAfter.private)} MiB (resident ${mib(v.renderersAfter.rss)}).`,
+            `Video (${v.decoder}): ${v.clip}: ${v.frames} frames in ${ms(v.wallMs)} ms = **${v.framesPerSecond.toFixed(1)} frames/s** (per frame: decode ${ms(v.perFrame.decode)}, detect ${ms(v.perFrame.detect)}, crop ${ms(v.perFrame.crop)}, classify ${ms(v.perFrame.classify)} ms; frames' scores ${v.scores.min.toFixed(3)}–${v.scores.max.toFixed(3)}); renderers' private memory after it ${mib(v.renderersAfter.private)} MiB (resident ${mib(v.renderersAfter.rss)}).`,
         )
       : ['Video: not measured (no ffmpeg).']),
     '',
