@@ -162,6 +162,8 @@ async function settledHeap(cdp) {
 
 async function sustainedUse(page, cdp, count) {
   const before = await settledHeap(cdp);
+  // The renderers' private memory too: the classifier's wasm heap, which never shrinks, is not in the JS heap.
+  const renderersBefore = rendererMemory().private;
   const started = performance.now();
   const failures = await page.evaluate(async (count) => {
     let failed = 0;
@@ -173,7 +175,8 @@ async function sustainedUse(page, cdp, count) {
   }, count);
   const seconds = (performance.now() - started) / 1000;
   const after = await settledHeap(cdp);
-  return { checks: count, failures, seconds, heapBefore: before, heapAfter: after, growth: (after - before) / before };
+  const renderersAfter = rendererMemory().private;
+  return { checks: count, failures, seconds, heapBefore: before, heapAfter: after, growth: (after - before) / before, renderersBefore, renderersAfter };
 }
 
 /** Time a person takes to choose a file once the page says it is ready. */
@@ -369,7 +372,7 @@ for (const s of report.settings) {
     '',
     `Memory: JS heap ${mib(s.memory.baseline.heap)} MiB before the checks, peak ${mib(s.memory.peak.heap)} MiB; renderer processes (page, workers, wasm heaps) private memory ${mib(s.memory.loaded.private)} MiB after the first check, ${mib(s.memory.baseline.renderers.private)} MiB once the test files are in the page, peak over the images ${mib(s.memory.peakOverImages.renderers.private)} MiB between checks and ${mib(s.memory.peakOverImages.within.private)} MiB within one, over everything ${mib(s.memory.peak.renderers.private)} MiB (not counted: Chromium's own interface renderer, ${mib(s.memory.interfacePrivate)} MiB private); resident, with the code shared with Chromium's other processes counted in each, ${mib(s.memory.loaded.rss)} / ${mib(s.memory.baseline.renderers.rss)} / ${mib(s.memory.peakOverImages.renderers.rss)} / ${mib(s.memory.peak.renderers.rss)} MiB.`,
     ...(s.sustained
-      ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth).`]
+      ? [`Sustained use: ${s.sustained.checks} consecutive checks of the 0.26 MP portrait in ${s.sustained.seconds.toFixed(0)} s, ${s.sustained.failures} failed; JS heap after garbage collection ${mib(s.sustained.heapBefore)} → ${mib(s.sustained.heapAfter)} MiB (**${(100 * s.sustained.growth).toFixed(1)}%** growth); renderers' private memory ${mib(s.sustained.renderersBefore)} → ${mib(s.sustained.renderersAfter)} MiB.`]
       : []),
     ...(s.video.length > 0
       ? s.video.map(
