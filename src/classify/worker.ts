@@ -3,6 +3,7 @@
  * inference never blocks the page. The runtime and the model load once.
  */
 import type * as Ort from 'onnxruntime-web';
+import { CLASSIFIER_INPUT_SIZE } from '../crop/geometry';
 import type { Backend, InitRequest, LoadStep, RunRequest, WorkerReply, WorkerRequest } from './protocol';
 import sessionConfig from './session-config.json';
 
@@ -57,6 +58,19 @@ async function timed<T>(steps: LoadStep[], name: string, step: () => Promise<T>)
   }
 }
 
+/**
+ * One run of a grey crop on a new GPU session. A WebGPU session can load and still fail to run (an
+ * operator its kernels or a driver get wrong; the shipped graph's `If`, which no device here could
+ * check): found at load, the worker falls back to WASM instead of failing every check.
+ */
+async function tryRun(runtime: Runtime, candidate: Ort.InferenceSession): Promise<void> {
+  const pixels = new Float32Array(3 * CLASSIFIER_INPUT_SIZE * CLASSIFIER_INPUT_SIZE).fill(128);
+  const input = new runtime.Tensor('float32', pixels, [1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE]);
+  const outputs = await candidate.run({ [candidate.inputNames[0]!]: input });
+  input.dispose();
+  for (const output of Object.values(outputs)) output.dispose();
+}
+
 async function init(request: InitRequest): Promise<void> {
   const started = performance.now();
   const steps: LoadStep[] = [];
@@ -87,27 +101,31 @@ async function init(request: InitRequest): Promise<void> {
     reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `onnxruntime-web could not be loaded (${String(error)}).` } });
     return;
   }
-  // The WebGPU build runs WASM kernels too: the fallback when a GPU session cannot be made.
+  // The WebGPU build runs WASM kernels too: the fallback when a GPU session cannot be made or cannot run.
   const backends: Backend[] = webgpu ? ['webgpu', 'wasm'] : ['wasm'];
   let lastError: unknown;
   for (const backend of backends) {
+    let candidate: Ort.InferenceSession | null = null;
     try {
       // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
       // weights once, at load; by default it keeps them for quantized kernels our weight-only file
       // never uses, and dequantizes every weight on every run (README, "Performance").
       // The first session also starts onnxruntime-web's wasm (fetching and compiling it, starting its threads).
-      session = await timed(steps, `create the ${backend} session`, () =>
+      candidate = await timed(steps, `create the ${backend} session`, () =>
         runtime.InferenceSession.create(new Uint8Array(model), {
           executionProviders: [backend],
           graphOptimizationLevel: 'all',
           extra: { ...sessionConfig }, // a copy: onnxruntime-web adds entries of its own to the object
         }),
       );
+      if (backend === 'webgpu') await timed(steps, 'try the webgpu session', () => tryRun(runtime, candidate!));
+      session = candidate;
       ort = runtime;
       reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started, steps });
       return;
     } catch (error) {
       lastError = error;
+      await candidate?.release().catch(() => undefined);
     }
   }
   reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `The model could not be loaded (${String(lastError)}).` } });

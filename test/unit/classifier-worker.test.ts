@@ -8,6 +8,8 @@ import type { InitRequest, WorkerReply, WorkerRequest } from '../../src/classify
  * arrive while another is running (the warm-up's and a check's, for one).
  */
 const running = { now: 0, most: 0 };
+/** Whether sessions on the WebGPU backend load and then fail to run, as a GPU lacking a kernel would. */
+const gpu = { runsFail: false, released: 0 };
 const fakeOrt = {
   env: { wasm: {} as Record<string, unknown>, logLevel: 'warning' },
   Tensor: class {
@@ -19,10 +21,14 @@ const fakeOrt = {
     dispose() {}
   },
   InferenceSession: {
-    create: async () => ({
+    create: async (_model: Uint8Array, options: { executionProviders: string[] }) => ({
       inputNames: ['pixels'],
       outputNames: ['deepfake'],
+      async release() {
+        gpu.released++;
+      },
       async run(feeds: Record<string, { data: Float32Array }>) {
+        if (gpu.runsFail && options.executionProviders[0] === 'webgpu') throw new Error('no kernel for If');
         running.now++;
         running.most = Math.max(running.most, running.now);
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -64,6 +70,7 @@ const runRequest = (id: number, firstPixel: number): WorkerRequest => {
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.resetModules();
+  Object.assign(gpu, { runsFail: false, released: 0 });
 });
 
 describe('the classifier worker', () => {
@@ -89,5 +96,32 @@ describe('the classifier worker', () => {
       [4, 40],
     ]);
     expect(running.most).toBe(1);
+  });
+
+  it('falls back to WASM when a WebGPU session loads but cannot run', async () => {
+    gpu.runsFail = true;
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: false } }) } });
+    const { replies, send } = await startWorker();
+    send({ ...init, allowWebGpu: true });
+    send(runRequest(1, 7));
+    await vi.waitFor(() => expect(replies).toHaveLength(2), { timeout: 2000 });
+    const ready = replies[0]!;
+    expect(ready.kind === 'ready' && ready.backend).toBe('wasm');
+    if (ready.kind === 'ready') {
+      expect(ready.steps.map((step) => step.name)).toEqual([
+        'fetch the model', 'look for a hardware GPU', 'import onnxruntime-web', 'create the webgpu session', 'try the webgpu session', 'create the wasm session',
+      ]);
+    }
+    expect(gpu.released).toBe(1); // the GPU session that failed, not the WASM one in use
+    expect(replies[1]!.kind === 'scores' && replies[1]!.scores[0]).toBe(7);
+  });
+
+  it('keeps a WebGPU session that runs', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: false } }) } });
+    const { replies, send } = await startWorker();
+    send({ ...init, allowWebGpu: true });
+    await vi.waitFor(() => expect(replies).toHaveLength(1), { timeout: 2000 });
+    expect(replies[0]!.kind === 'ready' && replies[0]!.backend).toBe('webgpu');
+    expect(gpu.released).toBe(0);
   });
 });
