@@ -307,6 +307,7 @@ async function benchSetting(threads, sustainedChecks) {
     const wallMs = performance.now() - started;
     if (response.status !== 'success') throw new Error(`video: ${JSON.stringify(response.error)}`);
     const frames = response.data.frames.length;
+    const frameScores = response.data.frames.map((frame) => frame.type.deepfake);
     video.push({
       clip: '1920x1080 H.264, 10 s, keyframes at 0 and 8.3 s, sampled every 0.5 s',
       decoder: response.video.decoder,
@@ -314,7 +315,7 @@ async function benchSetting(threads, sustainedChecks) {
       wallMs,
       framesPerSecond: frames / (wallMs / 1000),
       // Which faces took the model's second view shows in their scores (models/deepfake.json, second_view).
-      scores: { min: Math.min(...response.data.frames.map((f) => f.type.deepfake)), max: Math.max(...response.data.frames.map((f) => f.type.deepfake)) },
+      scores: { min: Math.min(...frameScores), max: Math.max(...frameScores) },
       perFrame: Object.fromEntries(Object.entries(response.timings).map(([k, v]) => [k, v / frames])),
       renderersAfter: rendererMemory(),
     });

@@ -35,13 +35,20 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-def test_faces_from_the_cut_get_both_views_and_the_rest_the_first_alone(views, tmp_path):
-    crops, face, mirror, one_view = views
+def cut_at_the_median(views, folder):
+    """The views' network as second_view_graph writes it, cut so that half the crops reach the cut; the file, the
+    first view's calibrated logits and which crops reach it."""
+    _, face, _, one_view = views
     calibrated = SCALE * face + BIAS
-    cut = float(np.median(calibrated))  # half the crops on each side
-    path = tmp_path / "second-view.onnx"
+    cut = float(np.median(calibrated))
+    path = folder / "second-view.onnx"
     onnx.save(second_view_graph(one_view, SCALE, BIAS, cut), str(path))
-    wants = calibrated >= cut
+    return path, calibrated, calibrated >= cut
+
+
+def test_faces_from_the_cut_get_both_views_and_the_rest_the_first_alone(views, tmp_path):
+    crops, face, mirror, _ = views
+    path, calibrated, wants = cut_at_the_median(views, tmp_path)
     assert 0 < wants.sum() < len(crops)
     expected = np.where(wants, sigmoid(SCALE * (face + mirror) / 2 + BIAS), sigmoid(calibrated))
     np.testing.assert_allclose(score_crops(path, crops), expected, rtol=1e-4, atol=1e-6)
@@ -94,11 +101,8 @@ def test_a_rewritten_file_still_teaches_the_mean_over_both_views(shipped_like):
 
 
 def test_tells_which_faces_took_the_second_view(views, tmp_path):
-    crops, face, _, one_view = views
-    calibrated = SCALE * face + BIAS
-    cut = float(np.median(calibrated))
-    path = tmp_path / "second-view.onnx"
-    onnx.save(second_view_graph(one_view, SCALE, BIAS, cut), str(path))
-    np.testing.assert_array_equal(took_second_view(path, crops), calibrated >= cut)
+    crops, one_view = views[0], views[3]
+    path, _, wants = cut_at_the_median(views, tmp_path)
+    np.testing.assert_array_equal(took_second_view(path, crops), wants)
     onnx.save(one_view, str(tmp_path / "one-view.onnx"))
     assert took_second_view(tmp_path / "one-view.onnx", crops) is None
