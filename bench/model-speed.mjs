@@ -11,9 +11,11 @@
  * to; its thread count is fixed once per process, so compare thread counts
  * by alternating runs.
  *
- * Each line names the score the file gives that input: a file that looks at a
- * face's mirror image only from a score up (models/deepfake.json's
- * `second_view`) times one view under it and two from it.
+ * Each run is the page's: the shared runner (src/classify/score-faces.js)
+ * on one face. Each line names the score the file gives that input and how
+ * many times the runner ran the file for it: a file that looks at a face's mirror image only from a score up
+ * (models/deepfake.json's `second_view`) times one view under it and two
+ * from it.
  *
  * `--memory` (one file only: the process's memory is the sessions' together)
  * also prints the process's resident memory after loading and after each
@@ -25,6 +27,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { scoreFaces } from '../src/classify/score-faces.js';
 
 const { values, positionals: files } = parseArgs({
   allowPositionals: true,
@@ -52,20 +55,21 @@ const RUNS = 20;
 const size = 160;
 // A smooth gradient with texture rather than zeros: all-zero input would skip work that real faces take.
 const pixels = new Float32Array(3 * size * size).map((_, i) => (i * 37 + Math.floor(i / size) * 11) % 256);
-const feeds = { pixels: new ort.Tensor('float32', pixels, [1, 3, size, size]) };
+const makeTensor = (data, dims) => new ort.Tensor('float32', data, dims);
+const score = (session) => scoreFaces(session, makeTensor, pixels, size, 1);
 const sessions = [];
 for (const file of files) sessions.push(await ort.InferenceSession.create(readFileSync(file), sessionOptions()));
 const times = files.map(() => []);
 const residentMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const resident = [residentMiB()];
-const scores = [];
-for (const session of sessions) scores.push((await session.run(feeds))[session.outputNames[0]].data[0]);
+const firstRuns = [];
+for (const session of sessions) firstRuns.push(await score(session));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [index, session] of sessions.entries()) {
-    await session.run(feeds); // warm-up after the other file ran
+    await score(session); // warm-up after the other file ran
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
-      await session.run(feeds);
+      await score(session);
       times[index].push(performance.now() - started);
     }
   }
@@ -74,6 +78,6 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (list) => list.toSorted((a, b) => a - b)[Math.floor(list.length / 2)];
 const runtime = values.wasm ? 'onnxruntime-web WASM' : 'onnxruntime-node';
 for (const [index, file] of files.entries()) {
-  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (score ${scores[index].toFixed(4)}, ${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
+  console.log(`${file}: ${median(times[index]).toFixed(1)} ms per face (score ${firstRuns[index].scores[0].toFixed(4)}, ${firstRuns[index].views[0] === 1 ? '1 run' : '2 runs, face and mirror image'} of the file, ${runtime}, ${threads} thread${threads === 1 ? '' : 's'}, median of ${times[index].length}, config ${JSON.stringify(config)})`);
 }
 if (values.memory) console.log(`resident memory, MiB: ${resident[0]} after loading, then ${resident.slice(1).join(', ')} after each round of ${RUNS + 1} runs`);

@@ -125,7 +125,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
       const id = nextId++;
       const answer = await new Promise<WorkerReply>((resolve) => {
         pending.set(id, { resolve });
-        send({ kind: 'run', id, pixels, count: crops.length, size }, [pixels.buffer]);
+        send({ kind: 'run', id, pixels, size }, [pixels.buffer]);
       });
       if (answer.kind === 'error') throw new DetectorError(answer.failure.reason, answer.failure.message);
       if (answer.kind !== 'scores') throw new DetectorError('inference_failed', 'Unexpected reply from the classifier.');

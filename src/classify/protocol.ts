@@ -24,9 +24,8 @@ export interface InitRequest {
 export interface RunRequest {
   kind: 'run';
   id: number;
-  /** count x 3 x size x size float32 RGB in 0..255. */
+  /** faces x 3 x size x size float32 RGB in 0..255. */
   pixels: Float32Array;
-  count: number;
   size: number;
 }
 

@@ -5,6 +5,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { CLASSIFIER_INPUT_SIZE } from '../crop/geometry';
 import type { Backend, InitRequest, LoadStep, RunRequest, WorkerReply, WorkerRequest } from './protocol';
+import { scoreFaces } from './score-faces.js';
 import sessionConfig from './session-config.json';
 
 type Runtime = typeof Ort;
@@ -58,17 +59,21 @@ async function timed<T>(steps: LoadStep[], name: string, step: () => Promise<T>)
   }
 }
 
+/** The face scores of `pixels` (faces x 3 x size x size), one face per run of `session`. */
+function classifyFaces(runtime: Runtime, session: Ort.InferenceSession, pixels: Float32Array, size: number) {
+  // One face per run: threaded WASM was measured slower on a batch of 3 faces than on 3 single
+  // faces (README, "Performance"), and the app never holds more than a few faces at once.
+  return scoreFaces(session, (data, dims) => new runtime.Tensor('float32', data, dims), pixels, size, 1);
+}
+
 /**
- * One run of a grey crop on a new GPU session. A WebGPU session can load and still fail to run (an
- * operator its kernels or a driver get wrong; the shipped graph's `If`, which no device here could
- * check): found at load, the worker falls back to WASM instead of failing every check.
+ * One check of a grey crop on a new GPU session. A WebGPU session can load and still fail to run (an
+ * operator its kernels or a driver get wrong, which no device here could check): found at load, the
+ * worker falls back to WASM instead of failing every check.
  */
 async function tryRun(runtime: Runtime, candidate: Ort.InferenceSession): Promise<void> {
   const pixels = new Float32Array(3 * CLASSIFIER_INPUT_SIZE * CLASSIFIER_INPUT_SIZE).fill(128);
-  const input = new runtime.Tensor('float32', pixels, [1, 3, CLASSIFIER_INPUT_SIZE, CLASSIFIER_INPUT_SIZE]);
-  const outputs = await candidate.run({ [candidate.inputNames[0]!]: input });
-  input.dispose();
-  for (const output of Object.values(outputs)) output.dispose();
+  await classifyFaces(runtime, candidate, pixels, CLASSIFIER_INPUT_SIZE);
 }
 
 async function init(request: InitRequest): Promise<void> {
@@ -138,19 +143,7 @@ async function run(request: RunRequest): Promise<void> {
   }
   const started = performance.now();
   try {
-    // One face per run: threaded WASM was measured slower on a batch of 3 faces than on 3 single
-    // faces (README, "Performance"), and the app never holds more than a few faces at once.
-    const plane = 3 * request.size * request.size;
-    const scores = new Float32Array(request.count);
-    for (let face = 0; face < request.count; face++) {
-      const pixels = request.pixels.subarray(face * plane, (face + 1) * plane);
-      const input = new ort.Tensor('float32', pixels, [1, 3, request.size, request.size]);
-      const outputs = await session.run({ [session.inputNames[0]!]: input });
-      const output = outputs[session.outputNames[0]!]!;
-      scores[face] = (output.data as Float32Array)[0]!;
-      output.dispose();
-      input.dispose();
-    }
+    const { scores } = await classifyFaces(ort, session, request.pixels, request.size);
     reply({ kind: 'scores', id: request.id, scores, ms: performance.now() - started }, [scores.buffer]);
   } catch (error) {
     const outOfMemory = /memory|allocation/i.test(String(error));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
 import { aucInterval, pairedAucDifference, rateInterval, rocAuc, thresholdForBias } from '../../bench/metrics.mjs';
 
 describe('rocAuc (npm run eval)', () => {

@@ -64,7 +64,7 @@ async function startWorker() {
 const runRequest = (id: number, firstPixel: number): WorkerRequest => {
   const pixels = new Float32Array(3 * 4 * 4);
   pixels[0] = firstPixel;
-  return { kind: 'run', id, pixels, count: 1, size: 4 };
+  return { kind: 'run', id, pixels, size: 4 };
 };
 
 afterEach(() => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript module of the benchmark scripts, typed by its JSDoc
 import { parseCsv, parseEvalScores, toCsv } from '../../bench/csv.mjs';
 
 describe('CSV of npm run eval', () => {

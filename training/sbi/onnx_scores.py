@@ -1,6 +1,8 @@
 """Scores face crops with an exported ONNX file in onnxruntime-node, the runtime closest to the app's.
 
-Debian packages no onnxruntime for Python, so training/score_onnx.mjs does the running.
+Debian packages no onnxruntime for Python, so training/score_onnx.mjs does the running, through the
+page's own runner (src/classify/score-faces.js): a file that scores one view gets its second where
+the page would give it.
 """
 from __future__ import annotations
 
@@ -13,19 +15,26 @@ import numpy as np
 from .crop import CLASSIFIER_INPUT_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
+# The outputs of a file that scores one view (sbi.second_view), named as the runner knows them.
+LOGIT_OUTPUT, SECOND_VIEW_OUTPUT = "deepfake_logit", "second_view_from"
 
 
-def score_crops(model: Path, crops: np.ndarray) -> np.ndarray:
-    """The model's output for each of `crops`, (N, size, size, 3) RGB uint8."""
+def score_crops_and_views(model: Path, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The model's score for each of `crops`, (N, size, size, 3) RGB uint8, and how many views it took (1 or 2)."""
     with tempfile.TemporaryDirectory() as folder:
-        crops_path, scores_path = Path(folder) / "crops.u8", Path(folder) / "scores.f32"
+        crops_path, scores_path, views_path = (Path(folder) / name for name in ("crops.u8", "scores.f32", "views.u8"))
         np.ascontiguousarray(crops, dtype=np.uint8).tofile(crops_path)
         subprocess.run(
             ["node", str(REPO / "training" / "score_onnx.mjs"), "--model", str(model), "--crops", str(crops_path),
-             "--size", str(CLASSIFIER_INPUT_SIZE), "--out", str(scores_path)],
+             "--size", str(CLASSIFIER_INPUT_SIZE), "--out", str(scores_path), "--views", str(views_path)],
             check=True,
         )
-        return np.fromfile(scores_path, dtype=np.float32)
+        return np.fromfile(scores_path, dtype=np.float32), np.fromfile(views_path, dtype=np.uint8)
+
+
+def score_crops(model: Path, crops: np.ndarray) -> np.ndarray:
+    """The model's score for each of `crops`, (N, size, size, 3) RGB uint8."""
+    return score_crops_and_views(model, crops)[0]
 
 
 def score_mirror_images(model: Path, crops: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from onnx import numpy_helper
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, width_of
 from .model import FaceResDeepfakeNet, MirrorAveraged
+from .onnx_scores import SECOND_VIEW_OUTPUT
 
 
 def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
@@ -111,11 +112,14 @@ def _mirrors_faces(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> boo
 
 def logits_net_from_onnx(path: Path) -> torch.nn.Module:
     """The logit the file at `path` calibrates: its network, averaged over each face and its mirror image where the
-    file does that. A --distill teacher must be this, not the network alone, or a mirrored file would teach one view."""
+    file does that, or has its runner do it from a score up (a `second_view_from` output, sbi.second_view: the
+    teacher gives the mean everywhere). A --distill teacher must be this, not the network alone, or a mirrored file
+    would teach one view."""
     graph = onnx.load(str(path)).graph
     values = _constants(graph)
     net = _faceres_net(graph, values, path)
-    return MirrorAveraged(net) if _mirrors_faces(graph, values) else net
+    looks_twice = _mirrors_faces(graph, values) or any(output.name == SECOND_VIEW_OUTPUT for output in graph.output)
+    return MirrorAveraged(net) if looks_twice else net
 
 
 def faceres_state_from_onnx(path: Path) -> dict[str, torch.Tensor]:

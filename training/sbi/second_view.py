@@ -6,11 +6,14 @@
 Mirror averaging (`sbi.export --mirror`) scores every face twice, which
 doubles the network's time, yet most faces a page checks are real ones
 that the first view already scores far below the threshold, where the
-second view's small correction changes no decision. The rewritten graph
-scores each face once and adds the mirror's view only to the faces whose
-first calibrated score reaches `second_view_from`; if no face of the batch
-does, the second pass is skipped altogether (an ONNX `If`). A face's score
-depends on that face alone, never on the rest of its batch.
+second view's small correction changes no decision. The rewritten file
+scores one view: its `deepfake_logit` output is that view's calibrated
+logit, and its `second_view_from` output the calibrated logit from which
+the runner (src/classify/score-faces.js, the one the page, score_onnx.mjs
+and the benchmarks share) scores the face's mirror image too and averages
+the two views' logits. A face's score depends on that face alone, never on
+the rest of its batch. (An earlier version chose inside the graph, with an
+ONNX `If`, at a cost of 70-110 MiB in onnxruntime-web's WASM build.)
 
 The cut is set from validation faces, never from test or dfdc-dev ones:
 the largest half-gap between the two views' logits among the validation
@@ -27,7 +30,6 @@ its weights are read back and quantize back to themselves (checked).
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime
 import hashlib
 import json
@@ -37,20 +39,18 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnx.utils
 import torch
 from onnx import TensorProto, helper, numpy_helper
 from torch.utils.data import DataLoader
 
 from .data import load_harvest, split_of
 from .export import OPSET, export_onnx
-from .onnx_scores import score_crops
+from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT, score_crops_and_views
 from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
 from .train import SelfBlendedFaces, predict
 
 SAFETY = 2.0
-INT64_MIN = np.iinfo(np.int64).min
 
 
 class BothViews(torch.nn.Module):
@@ -75,82 +75,40 @@ def _scalar(name: str, value, dtype=np.float32) -> onnx.TensorProto:
     return numpy_helper.from_array(np.array(value, dtype=dtype), name)
 
 
-def _renamed(nodes: list[onnx.NodeProto], renames: dict[str, str], prefix: str) -> list[onnx.NodeProto]:
-    """Copies of `nodes` whose outputs carry `prefix` and whose inputs follow `renames` (the rest stay outer names)."""
-    copies = []
-    for node in nodes:
-        twin = copy.deepcopy(node)
-        for i, name in enumerate(twin.input):
-            twin.input[i] = renames.get(name, name)
-        for i, name in enumerate(twin.output):
-            renames[name] = twin.output[i] = prefix + name
-        if twin.name:
-            twin.name = prefix + twin.name
-        copies.append(twin)
-    return copies
-
-
 def second_view_graph(one_view: onnx.ModelProto, scale: float, bias: float, cut: float) -> onnx.ModelProto:
     """`one_view` (pixels -> a logit per face, as export_onnx writes a bare network) as the shipped classifier:
-    sigmoid(scale * logit + bias), the logit being the mean over the face and its mirror image for faces whose first
-    view's calibrated logit reaches `cut`, and the first view's alone for the rest.
-
-    The mirror image is cut in the main graph (a copy of the input, cheap), so that readers of the file
-    (onnx_weights' `_mirrors_faces`) still see that it scores two views.
+    `deepfake_logit`, scale * logit + bias for each face, and `second_view_from`, the calibrated logit `cut` from
+    which the runner (src/classify/score-faces.js) scores a face's mirror image too and averages the two.
     """
     graph = one_view.graph
-    pixels = graph.input[0].name
-    # The bare network's output takes the name the classifier's output needs.
-    network = _renamed(list(graph.node), {pixels: pixels}, "face/")
-    logit = "face/" + graph.output[0].name
-
-    first = [helper.make_node("Mul", [logit, "scale"], ["face_scaled"]),
-             helper.make_node("Add", ["face_scaled", "bias"], ["face_calibrated"]),
-             helper.make_node("GreaterOrEqual", ["face_calibrated", "second_view_from"], ["wants_second_view"]),
-             helper.make_node("Cast", ["wants_second_view"], ["wants_second_view_float"], to=TensorProto.FLOAT),
-             helper.make_node("ReduceMax", ["wants_second_view_float"], ["any_wants_second_view"], keepdims=0),
-             helper.make_node("Cast", ["any_wants_second_view"], ["second_view_needed"], to=TensorProto.BOOL),
-             helper.make_node("Slice", [pixels, "mirror_starts", "mirror_ends", "mirror_axes", "mirror_steps"], ["mirror_pixels"])]
-
-    mirror_network = _renamed(list(graph.node), {pixels: "mirror_pixels"}, "mirror/")
-    mirror_logit = "mirror/" + graph.output[0].name
-    both = [helper.make_node("Add", [logit, mirror_logit], ["views_sum"]),
-            helper.make_node("Mul", ["views_sum", "half"], ["views_mean"]),
-            helper.make_node("Mul", ["views_mean", "scale"], ["views_scaled"]),
-            helper.make_node("Add", ["views_scaled", "bias"], ["views_calibrated"]),
-            helper.make_node("Where", ["wants_second_view", "views_calibrated", "face_calibrated"], ["calibrated_with_mirror"])]
-    calibrated = helper.make_tensor_value_info("calibrated", TensorProto.FLOAT, None)
-    with_mirror = helper.make_graph(mirror_network + both, "with_mirror", [],
-                                    [helper.make_tensor_value_info("calibrated_with_mirror", TensorProto.FLOAT, None)])
-    face_only = helper.make_graph([helper.make_node("Identity", ["face_calibrated"], ["calibrated_face_only"])], "face_only", [],
-                                  [helper.make_tensor_value_info("calibrated_face_only", TensorProto.FLOAT, None)])
-    last = [helper.make_node("If", ["second_view_needed"], [calibrated.name], then_branch=with_mirror, else_branch=face_only),
-            helper.make_node("Sigmoid", [calibrated.name], ["deepfake"])]
-
-    constants = [_scalar("scale", scale), _scalar("bias", bias), _scalar("second_view_from", cut), _scalar("half", 0.5),
-                 numpy_helper.from_array(np.array([-1], np.int64), "mirror_starts"),
-                 numpy_helper.from_array(np.array([INT64_MIN], np.int64), "mirror_ends"),
-                 numpy_helper.from_array(np.array([3], np.int64), "mirror_axes"),
-                 numpy_helper.from_array(np.array([-1], np.int64), "mirror_steps")]
-    output = helper.make_tensor_value_info("deepfake", TensorProto.FLOAT, ["faces", 1])
+    logit = graph.output[0].name
+    calibrate = [helper.make_node("Mul", [logit, "scale"], ["scaled_logit"]),
+                 helper.make_node("Add", ["scaled_logit", "bias"], [LOGIT_OUTPUT]),
+                 helper.make_node("Constant", [], [SECOND_VIEW_OUTPUT], value=_scalar("cut", cut))]
+    outputs = [helper.make_tensor_value_info(LOGIT_OUTPUT, TensorProto.FLOAT, ["faces", 1]),
+               helper.make_tensor_value_info(SECOND_VIEW_OUTPUT, TensorProto.FLOAT, [])]
     model = helper.make_model(
-        helper.make_graph(network + first + last, "deepfake", [graph.input[0]], [output], list(graph.initializer) + constants),
+        helper.make_graph(list(graph.node) + calibrate, "deepfake", [graph.input[0]], outputs,
+                          list(graph.initializer) + [_scalar("scale", scale), _scalar("bias", bias)]),
         opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = one_view.ir_version
     onnx.checker.check_model(model)
     return model
 
 
+def second_view_from(model: onnx.ModelProto) -> float | None:
+    """The calibrated logit from which a file as second_view_graph writes it looks at a face's mirror image; None
+    for a file that looks at every face the same way."""
+    return next((float(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
+                 if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]), None)
+
+
 def took_second_view(path: Path, crops: np.ndarray) -> np.ndarray | None:
-    """For each of `crops`, whether the file at `path` looked at its mirror image too; None for a file that looks at
-    every face the same way (no second_view_from in its graph)."""
-    model = onnx.load(str(path))
-    if not any(init.name == "second_view_from" for init in model.graph.initializer):
+    """For each of `crops`, whether the runner looked at its mirror image too with the file at `path`; None for a
+    file that looks at every face the same way."""
+    if second_view_from(onnx.load(str(path))) is None:
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        first = Path(folder) / "first-view.onnx"
-        onnx.utils.extract_model(str(path), str(first), ["pixels"], ["face_calibrated"])
-        return score_crops(first, crops) >= _initializer(model, "second_view_from")
+    return score_crops_and_views(path, crops)[1] == 2
 
 
 def _int8_weights(model: onnx.ModelProto) -> list[np.ndarray]:
@@ -215,8 +173,16 @@ def main(argv=None) -> int:
         "version": datetime.date.today().strftime("%Y.%m.%d") + "-" + digest[:8],
         "sha256": digest,
         "bytes": len(data),
+        "output": {
+            "name": LOGIT_OUTPUT,
+            "shape": ["faces", 1],
+            "values": "calibrated logit of one view: the probability is its sigmoid, or, from second_view's from_logit "
+                      "up, the sigmoid of its mean with the mirror image's (src/classify/score-faces.js)",
+        },
         # The views above are averaged only for faces whose first view scores from_score or more.
         "second_view": {
+            "output": SECOND_VIEW_OUTPUT,
+            "from_logit": cut,
             "from_score": from_score,
             "rule": f"from_score's logit lies {SAFETY:g} times the largest half-gap between a validation sample's two views "
                     "(calibrated) under the threshold's",

@@ -1,4 +1,5 @@
-"""The classifier that looks at a face's mirror image only where the first view's score reaches the cut."""
+"""The classifier that looks at a face's mirror image only where the first view's score reaches the cut (the file
+scores one view; score_crops runs it through the page's runner, src/classify/score-faces.js)."""
 import numpy as np
 import onnx
 import pytest
@@ -52,8 +53,8 @@ def test_faces_from_the_cut_get_both_views_and_the_rest_the_first_alone(views, t
     assert 0 < wants.sum() < len(crops)
     expected = np.where(wants, sigmoid(SCALE * (face + mirror) / 2 + BIAS), sigmoid(calibrated))
     np.testing.assert_allclose(score_crops(path, crops), expected, rtol=1e-4, atol=1e-6)
-    # A face's score is its own, whatever else shares its batch: alone, or with only faces under the cut (the branch
-    # that skips the mirror for the whole batch).
+    # A face's score is its own, whatever else shares its batch: alone, or with only faces under the cut (no mirror
+    # image run for the batch at all).
     for k in range(len(crops)):
         np.testing.assert_allclose(score_crops(path, crops[k:k + 1]), expected[k:k + 1], rtol=1e-4, atol=1e-6)
     under = ~wants
