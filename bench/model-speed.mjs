@@ -13,9 +13,9 @@
  *
  * Each run is the page's: the shared runner (src/classify/score-faces.js)
  * on one face. Each line names the score the file gives that input and how
- * many times the runner ran the file for it: a file that looks at a face's mirror image only from a score up
- * (models/deepfake.json's `second_view`) times one view under it and two
- * from it.
+ * many times the runner ran the file for it: a file that looks at a face's
+ * mirror image only from a score up (models/deepfake.json's `second_view`)
+ * times one view under it and two from it.
  *
  * `--memory` (one file only: the process's memory is the sessions' together)
  * also prints the process's resident memory after loading and after each

@@ -10,7 +10,7 @@
 # the same seed) is not trained or exported again, so pairs of several seeds may share one reference; pairs run side
 # by side take turns at the exports and evaluations (a lock in $R), which need more memory than training.
 # REFERENCE=shipped trains the candidate arm alone (so two seeds can run side by side) and compares it with the shipped file
-# (stage 11 since 2026-12-04, seed 32 of box consistency; stage 10 before it, seed 22 of the reference recipe): a screen
+# (stage 12 since 2026-12-05: stage 11, seed 32 of box consistency, with its second view only where it could matter; stage 10 before it, seed 22 of the reference recipe): a screen
 # judged against the reference seeds' committed figures
 # (models/experiments/), for when their files are gone with an earlier machine's cache.
 set -euo pipefail

@@ -10,7 +10,7 @@
  * checks are real ones that one view already scores far under the threshold, where the second view's
  * small correction could change no decision (models/MODEL_CARD.md, "Stage 12"). The choice is made
  * here rather than inside the graph: with an ONNX `If` there, onnxruntime-web's WASM build kept
- * 70-110 MiB more memory (models/EXPERIMENTS.md, "The second view in the runner").
+ * 80-180 MiB more resident memory (models/EXPERIMENTS.md, "The second view in the runner").
  *
  * Any other file (sbi.export's, or one of a caller's own) gives each face's probability as its first
  * output, taken as it is.

@@ -13,7 +13,7 @@ the runner (src/classify/score-faces.js, the one the page, score_onnx.mjs
 and the benchmarks share) scores the face's mirror image too and averages
 the two views' logits. A face's score depends on that face alone, never on
 the rest of its batch. (An earlier version chose inside the graph, with an
-ONNX `If`, at a cost of 70-110 MiB in onnxruntime-web's WASM build.)
+ONNX `If`, at a cost of 80-180 MiB in onnxruntime-web's WASM build.)
 
 The cut is set from validation faces, never from test or dfdc-dev ones:
 the largest half-gap between the two views' logits among the validation
