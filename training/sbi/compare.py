@@ -3,6 +3,9 @@
   cd training && /usr/bin/python3 -m sbi.compare --dfdc-harvest ~/.cache/deepfake-check --dfdc ../../shared/data/dfdc-dev \
       ../models/deepfake.onnx /tmp/candidate/deepfake.onnx
 
+`A.onnx+B.onnx` stands for the two files together (onnx_scores.score_together:
+the mean of their calibrated logits).
+
 A difference of 0.01 in AUC on 2,000 images is within each model's own
 uncertainty; scored on the same images, the pair's difference is known much
 more tightly. Evaluation only: dfdc-dev never picks training data.
@@ -17,7 +20,7 @@ import numpy as np
 
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
-from .onnx_scores import score_crops, score_mirror_images
+from .onnx_scores import score_crops, score_mirror_images, score_together
 
 
 def main(argv=None) -> int:
@@ -26,22 +29,28 @@ def main(argv=None) -> int:
     parser.add_argument("--dfdc", type=Path, required=True, help="dfdc-dev folder with real/ and fake/")
     parser.add_argument("--mirror", action="store_true",
                         help="also score each model as the mean over each crop and its mirror image, against itself plain")
-    parser.add_argument("models", type=Path, nargs="+", help="ONNX files; each is compared with the first")
+    parser.add_argument("models", nargs="+", help="ONNX files, or files joined by + to score together; each is compared with the first")
     args = parser.parse_args(argv)
     real, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "real")
     fake, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "fake")
     crops, labels = real + fake, np.array([0] * len(real) + [1] * len(fake))
     crops = np.stack(crops)
-    scores = [score_crops(model, crops) for model in args.models]
+    scores = [score_named(model, crops) for model in args.models]
     print(f"dfdc-dev, {len(labels)} images with a face found")
     print(f"{args.models[0]}: AUC {roc_auc(labels, scores[0]):.4f}")
     for model, model_scores in zip(args.models[1:], scores[1:]):
         print(f"{model}: {against(labels, scores[0], model_scores, 'the first')}")
     if args.mirror:
         for model, plain in zip(args.models, scores):
-            mirrored = (plain + score_mirror_images(model, crops)) / 2
+            mirrored = (plain + score_mirror_images(Path(model), crops)) / 2
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
     return 0
+
+
+def score_named(name: str, crops: np.ndarray) -> np.ndarray:
+    """The scores of the file `name` names, or of the files `A+B+...` together."""
+    files = [Path(part) for part in name.split("+")]
+    return score_crops(files[0], crops) if len(files) == 1 else score_together(files, crops)
 
 
 def against(labels: np.ndarray, reference: np.ndarray, candidate: np.ndarray, reference_name: str) -> str:

@@ -37,6 +37,14 @@ def score_crops(model: Path, crops: np.ndarray) -> np.ndarray:
     return score_crops_and_views(model, crops)[0]
 
 
+def score_together(models: list[Path], crops: np.ndarray) -> np.ndarray:
+    """The score of `models` together for each of `crops`: the sigmoid of the mean of their calibrated logits (each
+    file's score read back as a logit), a face's evidence from every file weighed alike."""
+    scores = np.stack([score_crops(model, crops).astype(np.float64) for model in models])
+    scores = np.clip(scores, 1e-12, 1 - 1e-12)
+    return (1 / (1 + np.exp(-np.log(scores / (1 - scores)).mean(axis=0)))).astype(np.float32)
+
+
 def score_mirror_images(model: Path, crops: np.ndarray) -> np.ndarray:
     """The model's output for the left-right mirror image of each of `crops`: the second view of mirror averaging
     (training flips faces, so it is a view the network was taught to score like the first)."""
