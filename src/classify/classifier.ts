@@ -21,7 +21,12 @@ export const DEFAULT_MODEL_URL: string = defaultModelUrl;
 export interface ClassifierOptions {
   /** URL of the folder holding the build's `assets/` (wasm, models); default: next to the script. */
   assetBaseUrl?: string;
-  /** Where to load the model from (default: the shipped one). */
+  /**
+   * Where to load the model from (default: the shipped one). A model of your own takes
+   * `[faces, 3, 160, 160]` RGB in 0..255 and gives each face's probability as its first output,
+   * or, as the shipped one does, one view's calibrated logit (`deepfake_logit`) and the logit from
+   * which the face's mirror image is scored too (`second_view_from`; see ./score-faces.js).
+   */
   modelUrl?: string;
   /**
    * Hex SHA-256 the model must have; defaults to the shipped model's, from
