@@ -23,14 +23,15 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import onnx
 
 from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
 from .metrics import auc_interval, rate_interval, roc_auc, score_moves
-from .onnx_scores import score_crops
-from .second_view import took_second_view
+from .onnx_scores import score_crops_and_views
+from .second_view import second_view_from
 
 THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
@@ -65,9 +66,11 @@ class CropSet:
         start, end, _ = self.groups[name]
         return self.crops[start:end]
 
-    def score(self, model: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        scores = score_crops(model, np.stack(self.crops))
-        return {name: (scores[a:b], np.array(labels)) for name, (a, b, labels) in self.groups.items()}
+    def score(self, model: Path) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict[str, np.ndarray]]:
+        """Each set's scores and labels, and how many views each of its faces took."""
+        scores, views = score_crops_and_views(model, np.stack(self.crops))
+        return ({name: (scores[a:b], np.array(labels)) for name, (a, b, labels) in self.groups.items()},
+                {name: views[a:b] for name, (a, b, _) in self.groups.items()})
 
 
 def rates(scores: np.ndarray, labels: np.ndarray) -> dict:
@@ -95,7 +98,7 @@ def reals_against_fakes(reals: np.ndarray, fakes: np.ndarray) -> dict:
 def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int], softness: dict | None) -> dict:
     """Scores every crop set with `model` and turns the scores into the metrics.json report; `softness`
     (softness_alone, the same for every model) goes in beside the dfdc-dev rows."""
-    scored = sets.score(model)
+    scored, views = sets.score(model)
     report: dict = {"model": str(model), "threshold": THRESHOLD, "test_faces": len(ages)}
     real = scored["real_test"][0]
     report["sbi_heldout"] = reals_against_fakes(real, scored["sbi_test"][0])
@@ -119,10 +122,9 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
         face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
         report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
         report["dfdc_dev_softness_alone"] = softness
-    second = took_second_view(model, np.stack(sets.crops))
-    if second is not None:
+    if second_view_from(onnx.load(str(model))) is not None:
         # What the file's time per face depends on: the share of each set's faces it also looked at mirrored.
-        report["second_view_share"] = {name: float(second[a:b].mean()) for name, (a, b, _) in sets.groups.items()}
+        report["second_view_share"] = {name: float((taken == 2).mean()) for name, taken in views.items()}
     return report
 
 

@@ -45,7 +45,7 @@ from torch.utils.data import DataLoader
 
 from .data import load_harvest, split_of
 from .export import OPSET, export_onnx
-from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT, score_crops_and_views
+from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT
 from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
 from .train import SelfBlendedFaces, predict
@@ -101,14 +101,6 @@ def second_view_from(model: onnx.ModelProto) -> float | None:
     for a file that looks at every face the same way."""
     return next((float(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
                  if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]), None)
-
-
-def took_second_view(path: Path, crops: np.ndarray) -> np.ndarray | None:
-    """For each of `crops`, whether the runner looked at its mirror image too with the file at `path`; None for a
-    file that looks at every face the same way."""
-    if second_view_from(onnx.load(str(path))) is None:
-        return None
-    return score_crops_and_views(path, crops)[1] == 2
 
 
 def _int8_weights(model: onnx.ModelProto) -> list[np.ndarray]:

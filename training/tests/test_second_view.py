@@ -8,10 +8,10 @@ from conftest import lively_net
 
 from sbi.export import export_onnx
 from sbi.model import CalibratedNet, MirrorAveraged
-from sbi.onnx_scores import score_crops
+from sbi.onnx_scores import score_crops, score_crops_and_views
 from sbi.onnx_weights import logits_net_from_onnx
 from sbi.quantize import quantize_weights
-from sbi.second_view import cut_from_gaps, rewritten, second_view_graph, took_second_view
+from sbi.second_view import cut_from_gaps, rewritten, second_view_from, second_view_graph
 
 SCALE, BIAS = 0.1, 1.0
 
@@ -104,6 +104,7 @@ def test_a_rewritten_file_still_teaches_the_mean_over_both_views(shipped_like):
 def test_tells_which_faces_took_the_second_view(views, tmp_path):
     crops, one_view = views[0], views[3]
     path, _, wants = cut_at_the_median(views, tmp_path)
-    np.testing.assert_array_equal(took_second_view(path, crops), wants)
+    np.testing.assert_array_equal(score_crops_and_views(path, crops)[1], np.where(wants, 2, 1))
+    assert second_view_from(onnx.load(str(path))) == pytest.approx(float(np.median(SCALE * views[1] + BIAS)))
     onnx.save(one_view, str(tmp_path / "one-view.onnx"))
-    assert took_second_view(tmp_path / "one-view.onnx", crops) is None
+    assert second_view_from(onnx.load(str(tmp_path / "one-view.onnx"))) is None
