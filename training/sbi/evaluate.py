@@ -30,8 +30,7 @@ from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
 from .metrics import auc_interval, rate_interval, roc_auc, score_moves
-from .onnx_scores import score_crops_and_views
-from .second_view import second_view_from
+from .onnx_scores import score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row

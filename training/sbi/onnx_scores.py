@@ -11,12 +11,21 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import onnx
+from onnx import numpy_helper
 
 from .crop import CLASSIFIER_INPUT_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
 # The outputs of a file that scores one view (sbi.second_view), named as the runner knows them.
 LOGIT_OUTPUT, SECOND_VIEW_OUTPUT = "deepfake_logit", "second_view_from"
+
+
+def second_view_from(model: onnx.ModelProto) -> float | None:
+    """The calibrated logit from which a file as sbi.second_view writes it looks at a face's mirror image; None
+    for a file that looks at every face the same way."""
+    return next((float(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
+                 if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]), None)
 
 
 def score_crops_and_views(model: Path, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

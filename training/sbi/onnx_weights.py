@@ -23,7 +23,7 @@ from onnx import numpy_helper
 
 from .faceres import ALL_BLOCKS, LITE_BLOCKS, width_of
 from .model import FaceResDeepfakeNet, MirrorAveraged
-from .onnx_scores import SECOND_VIEW_OUTPUT
+from .onnx_scores import second_view_from
 
 
 def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
@@ -115,10 +115,10 @@ def logits_net_from_onnx(path: Path) -> torch.nn.Module:
     file does that, or has its runner do it from a score up (a `second_view_from` output, sbi.second_view: the
     teacher gives the mean everywhere). A --distill teacher must be this, not the network alone, or a mirrored file
     would teach one view."""
-    graph = onnx.load(str(path)).graph
-    values = _constants(graph)
-    net = _faceres_net(graph, values, path)
-    looks_twice = _mirrors_faces(graph, values) or any(output.name == SECOND_VIEW_OUTPUT for output in graph.output)
+    model = onnx.load(str(path))
+    values = _constants(model.graph)
+    net = _faceres_net(model.graph, values, path)
+    looks_twice = _mirrors_faces(model.graph, values) or second_view_from(model) is not None
     return MirrorAveraged(net) if looks_twice else net
 
 

@@ -96,13 +96,6 @@ def second_view_graph(one_view: onnx.ModelProto, scale: float, bias: float, cut:
     return model
 
 
-def second_view_from(model: onnx.ModelProto) -> float | None:
-    """The calibrated logit from which a file as second_view_graph writes it looks at a face's mirror image; None
-    for a file that looks at every face the same way."""
-    return next((float(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
-                 if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]), None)
-
-
 def _int8_weights(model: onnx.ModelProto) -> list[np.ndarray]:
     """The int8 weights of the graph's Conv and Gemm nodes, in the graph's order (torch names them anew each export)."""
     values = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}

@@ -8,10 +8,10 @@ from conftest import lively_net
 
 from sbi.export import export_onnx
 from sbi.model import CalibratedNet, MirrorAveraged
-from sbi.onnx_scores import score_crops, score_crops_and_views
+from sbi.onnx_scores import score_crops, score_crops_and_views, second_view_from
 from sbi.onnx_weights import logits_net_from_onnx
 from sbi.quantize import quantize_weights
-from sbi.second_view import cut_from_gaps, rewritten, second_view_from, second_view_graph
+from sbi.second_view import cut_from_gaps, rewritten, second_view_graph
 
 SCALE, BIAS = 0.1, 1.0
 
