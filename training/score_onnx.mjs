@@ -13,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { scoreFaces } from '../src/classify/score-faces.js';
+import { scoreFaces, toInputTensor } from '../src/classify/score-faces.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,14 +42,8 @@ const views = new Uint8Array(count);
 const batch = Number(values.batch);
 for (let start = 0; start < count; start += batch) {
   const n = Math.min(batch, count - start);
-  const input = new Float32Array(n * 3 * plane);
-  for (let k = 0; k < n; k++) {
-    const base = (start + k) * plane * 3;
-    for (let i = 0; i < plane; i++) {
-      for (let c = 0; c < 3; c++) input[k * 3 * plane + c * plane + i] = crops[base + i * 3 + c];
-    }
-  }
-  const faces = await scoreFaces(session, makeTensor, input, size, batch);
+  const batchCrops = Array.from({ length: n }, (_, k) => crops.subarray((start + k) * plane * 3, (start + k + 1) * plane * 3));
+  const faces = await scoreFaces(session, makeTensor, toInputTensor(batchCrops, size), size, batch);
   scores.set(faces.scores, start);
   views.set(faces.views, start);
 }

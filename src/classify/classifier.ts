@@ -12,8 +12,10 @@ import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
 import type { Backend, WorkerReply, WorkerRequest } from './protocol';
+import { toInputTensor } from './score-faces.js';
 
 export type { Backend } from './protocol';
+export { toInputTensor } from './score-faces.js';
 
 /** Where the shipped model is served from (the app's own origin). */
 export const DEFAULT_MODEL_URL: string = defaultModelUrl;
@@ -59,22 +61,6 @@ export function defaultThreads(
   cores: number = globalThis.navigator?.hardwareConcurrency ?? 1,
 ): number {
   return isolated ? Math.max(1, Math.min(4, cores)) : 1;
-}
-
-/** HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself). */
-export function toInputTensor(crops: Uint8Array[], size: number): Float32Array {
-  const plane = size * size;
-  const out = new Float32Array(crops.length * 3 * plane);
-  crops.forEach((crop, n) => {
-    if (crop.length !== plane * 3) throw new RangeError(`crop ${n} has ${crop.length} bytes, expected ${plane * 3}`);
-    const base = n * 3 * plane;
-    for (let i = 0; i < plane; i++) {
-      out[base + i] = crop[i * 3]!;
-      out[base + plane + i] = crop[i * 3 + 1]!;
-      out[base + 2 * plane + i] = crop[i * 3 + 2]!;
-    }
-  });
-  return out;
 }
 
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {

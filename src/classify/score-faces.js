@@ -2,7 +2,8 @@
 /**
  * How a classifier file's outputs become each face's score, in either onnxruntime (web in the page's
  * worker, node in training/score_onnx.mjs and bench/model-speed.mjs): one place, so that what
- * training measures is what the page computes. Plain JavaScript, since Node runs it as it is.
+ * training measures is what the page computes, from the crop's bytes on. Plain JavaScript, since Node
+ * runs it as it is.
  *
  * A file with a `deepfake_logit` output gives one view's calibrated logit for each face, and its
  * `second_view_from` output the calibrated logit from which the face's mirror image is scored too:
@@ -29,6 +30,26 @@ export const SECOND_VIEW_OUTPUT = 'second_view_from';
  * @typedef {(pixels: Float32Array, dims: number[]) => unknown} MakeTensor  a float32 tensor of that runtime
  * @typedef {{ scores: Float32Array, views: Uint8Array }} FaceScores  per face: its score, and 1 or 2 views looked at
  */
+
+/**
+ * HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself).
+ * @param {Uint8Array[]} crops
+ * @param {number} size
+ */
+export function toInputTensor(crops, size) {
+  const plane = size * size;
+  const out = new Float32Array(crops.length * 3 * plane);
+  crops.forEach((crop, n) => {
+    if (crop.length !== plane * 3) throw new RangeError(`crop ${n} has ${crop.length} bytes, expected ${plane * 3}`);
+    const base = n * 3 * plane;
+    for (let i = 0; i < plane; i++) {
+      out[base + i] = /** @type {number} */ (crop[i * 3]);
+      out[base + plane + i] = /** @type {number} */ (crop[i * 3 + 1]);
+      out[base + 2 * plane + i] = /** @type {number} */ (crop[i * 3 + 2]);
+    }
+  });
+  return out;
+}
 
 /** @param {number} logit */
 const sigmoid = (logit) => 1 / (1 + Math.exp(-logit));
