@@ -46,6 +46,15 @@ def main() -> None:
         if r:
             print(f"| {label} | {r['count']} | {with_interval(r, 'auc', num)} | {pct(r.get('accuracy'))} | {with_interval(r, 'false_positive_rate', pct)} "
                   f"| {with_interval(r, 'false_negative_rate', pct)} | {num(r.get('mean_score'))} |")
+    for key, measure in (("sbi_heldout_by_change", "how much the blend changed the crop (mean absolute difference from its real crop, grey levels)"),
+                         ("sbi_heldout_by_sharpness", "the crop's sharpness against its real crop's (ratio of Laplacian variances: under 1 softer)")):
+        groups = report.get(key)
+        if groups:
+            print()
+            print(f"| held-out self-blended faces, in quarters by {measure} | count | AUC against all held-out real faces | missed at the threshold |")
+            print("|---|---|---|---|")
+            for g in groups:
+                print(f"| {g['from']:.2f}–{g['to']:.2f} | {g['count']} | {num(g['auc'])} | {pct(g['false_negative_rate'])} |")
     softness = report.get("dfdc_dev_softness_alone")
     if softness:
         print()

@@ -26,10 +26,10 @@ import numpy as np
 import onnx
 
 from .blend import jpeg, self_blend
-from .blur_stats import laplacian_variance
+from .blur_stats import laplacian_variance, sharpness_ratio
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
-from .metrics import auc_interval, rate_interval, roc_auc, score_moves
+from .metrics import auc_interval, grouped_by, rate_interval, roc_auc, score_moves, visible_change
 from .onnx_scores import score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
@@ -101,6 +101,11 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
     report: dict = {"model": str(model), "threshold": THRESHOLD, "test_faces": len(ages)}
     real = scored["real_test"][0]
     report["sbi_heldout"] = reals_against_fakes(real, scored["sbi_test"][0])
+    # The held-out blends are cut from the same box as their real photos (no jitter, no mirror), so each
+    # fake's crop lines up with its real one's pixel for pixel: what a blend changed is measurable.
+    originals, blends = sets.crops_of("real_test"), sets.crops_of("sbi_test")
+    report["sbi_heldout_by_change"] = grouped_by(real, scored["sbi_test"][0], visible_change(np.stack(originals), np.stack(blends)), THRESHOLD)
+    report["sbi_heldout_by_sharpness"] = grouped_by(real, scored["sbi_test"][0], sharpness_ratio(originals, blends), THRESHOLD)
     report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
     report["sbi_heldout_degraded"] = reals_against_fakes(scored["real_test_degraded"][0], scored["sbi_test_degraded"][0])
     report["real_faces"] = rates(real, np.zeros(len(real)))

@@ -74,3 +74,30 @@ def score_moves(before: np.ndarray, after: np.ndarray, threshold: float) -> dict
         "flipped_to_fake": float(((before < threshold) & (after >= threshold)).mean()),
         "flipped_to_real": float(((before >= threshold) & (after < threshold)).mean()),
     }
+
+
+def visible_change(originals: np.ndarray, altered: np.ndarray) -> np.ndarray:
+    """Per pair of aligned crops, the mean absolute difference of their pixels in grey levels (0..255)."""
+    difference = np.abs(np.asarray(altered, np.float32) - np.asarray(originals, np.float32))
+    return difference.reshape(len(difference), -1).mean(axis=1)
+
+
+
+def grouped_by(real_scores: np.ndarray, fake_scores: np.ndarray, measure: np.ndarray, threshold: float,
+               groups: int = 4) -> list[dict]:
+    """The fakes split into `groups` equal groups by `measure` (one value per fake, e.g. visible_change),
+    lowest first; each group's range of the measure, its AUC against every real face and the share of it
+    missed at `threshold`. It says which kind of fake a model misses: the faint blends, the sharp ones..."""
+    order = np.argsort(measure, kind="mergesort")
+    rows = []
+    for pick in np.array_split(order, groups):
+        scores = fake_scores[pick]
+        labels = np.array([0] * len(real_scores) + [1] * len(scores))
+        rows.append({
+            "from": float(measure[pick].min()),
+            "to": float(measure[pick].max()),
+            "count": int(len(pick)),
+            "auc": roc_auc(labels, np.concatenate([real_scores, scores])),
+            "false_negative_rate": float((scores < threshold).mean()),
+        })
+    return rows

@@ -6,7 +6,7 @@ import torch
 
 from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
                        similarity)
-from sbi.blur_stats import laplacian_variance
+from sbi.blur_stats import laplacian_variance, sharpness_ratio
 from sbi import data
 from sbi.crop import crop_square, resample_plane
 from sbi.data import FaceRecord, Recipe, crop, make_sample, make_sample_with_boundary, pick_donor, read_rgb
@@ -321,3 +321,12 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
     pixels, label = faces[1]
     assert pixels.shape == (2, 3, 160, 160) and label == 1.0
     assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])
+
+
+def test_sharpness_ratio_is_under_one_for_a_blurred_copy_and_over_one_for_a_sharpened_one():
+    photo = face_like().astype(np.float32)
+    blurred = cv2.GaussianBlur(photo, (0, 0), 1.5)
+    sharpened = photo + (photo - blurred)
+    ratios = sharpness_ratio([photo, photo, photo], [blurred, photo.astype(np.uint8), sharpened])
+    assert ratios[0] < 0.5 and ratios[2] > 1.5
+    assert abs(ratios[1] - 1) < 1e-3  # uint8 and float crops are read alike
