@@ -17,8 +17,6 @@ pasted face differs from its photo in identity as well, as a real swap does.
 """
 from __future__ import annotations
 
-from functools import partial
-
 import cv2
 import numpy as np
 
@@ -115,13 +113,21 @@ def colour_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (out - mean) * rng.uniform(0.85, 1.15) + mean
 
 
-def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
+#: frequency_shift's transforms, in the order its draw numbers them.
+FREQUENCY_SHIFTS = ("blur", "sharpen", "resize")
+
+
+def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
+                    applied: list[str] | None = None) -> np.ndarray:
     """Blur, sharpen, or a down-and-up resize by min_resize..0.9: the texture mismatch of a swapped face.
 
     Face-swap models render the face at a fixed, often low resolution and
     scale it up into the frame; a lower min_resize imitates the larger gaps.
+    The name of the one chosen (FREQUENCY_SHIFTS) is appended to `applied` where given.
     """
     choice = rng.integers(3)
+    if applied is not None:
+        applied.append(FREQUENCY_SHIFTS[choice])
     if choice == 0:
         sigma = rng.uniform(0.5, 1.6)
         return cv2.GaussianBlur(image, (0, 0), sigma)
@@ -184,11 +190,17 @@ def aligned_donor(donor: np.ndarray, donor_keypoints: np.ndarray, keypoints: np.
                           borderMode=cv2.BORDER_REFLECT).astype(np.float32)
 
 
-def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE) -> np.ndarray:
-    """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255)."""
-    transforms = [colour_shift, partial(frequency_shift, min_resize=min_resize)]
+def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
+             applied: list[str] | None = None) -> np.ndarray:
+    """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255); the names of the
+    transforms done ("colour" and FREQUENCY_SHIFTS) are appended to `applied` where given."""
     for index in rng.permutation(2)[: rng.integers(1, 3)]:
-        image = transforms[index](image, rng)
+        if index == 0:
+            image = colour_shift(image, rng)
+            if applied is not None:
+                applied.append("colour")
+        else:
+            image = frequency_shift(image, rng, min_resize, applied)
     return image
 
 
@@ -209,7 +221,7 @@ def match_colour(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
                min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
                warp_share: float = 0.0, colour_match: bool = False,
-               donor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               donor: np.ndarray | None = None, applied: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -223,13 +235,15 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     `colour_match` gives the pasted face its surroundings' colour statistics
     (match_colour) without drawing from `rng`, so the blend is otherwise the same.
     `donor` (from aligned_donor) is pasted instead of the photo's own copy, through the same transforms and mask.
+    `applied`, where given, gets the names of mismatch's transforms (sbi.evaluate ranks the blends by them);
+    it draws nothing, so the blend is the same with or without it.
     """
     target = image.astype(np.float32)
     source = target.copy() if donor is None else donor
     if target_share and rng.random() < target_share:
-        target = mismatch(target, rng, min_resize)
+        target = mismatch(target, rng, min_resize, applied)
     else:
-        source = mismatch(source, rng, min_resize)
+        source = mismatch(source, rng, min_resize, applied)
     if warp_share and rng.random() < warp_share:
         source = feature_warp(source, keypoints, rng)
     source = geometric_shift(source, rng)

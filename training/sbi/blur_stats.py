@@ -21,12 +21,6 @@ def laplacian_variance(rgb: np.ndarray) -> float:
     return float(lap.var())
 
 
-def sharpness_ratio(originals: list[np.ndarray], altered: list[np.ndarray]) -> np.ndarray:
-    """Per pair of crops, the altered one's laplacian_variance over the original's: under 1 softer, over 1 sharper."""
-    return np.array([laplacian_variance(a.astype(np.float32)) / max(laplacian_variance(o.astype(np.float32)), 1e-6)
-                     for o, a in zip(originals, altered)])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--harvest", type=Path, required=True)

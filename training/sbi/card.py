@@ -46,20 +46,32 @@ def main() -> None:
         if r:
             print(f"| {label} | {r['count']} | {with_interval(r, 'auc', num)} | {pct(r.get('accuracy'))} | {with_interval(r, 'false_positive_rate', pct)} "
                   f"| {with_interval(r, 'false_negative_rate', pct)} | {num(r.get('mean_score'))} |")
-    for key, measure in (("sbi_heldout_by_change", "how much the blend changed the crop (mean absolute difference from its real crop, grey levels)"),
-                         ("sbi_heldout_by_sharpness", "the crop's sharpness against its real crop's (ratio of Laplacian variances: under 1 softer)")):
-        groups = report.get(key)
-        if groups:
-            print()
-            print(f"| held-out self-blended faces, in quarters by {measure} | count | AUC against all held-out real faces | missed at the threshold |")
-            print("|---|---|---|---|")
-            for g in groups:
-                print(f"| {g['from']:.2f}–{g['to']:.2f} | {g['count']} | {num(g['auc'])} | {pct(g['false_negative_rate'])} |")
+    kinds = report.get("sbi_heldout_by_transform")
+    if kinds:
+        print()
+        print("| held-out self-blended faces whose pasted face was changed by | count | AUC against all held-out real faces | missed at the threshold |")
+        print("|---|---|---|---|")
+        for kind, r in kinds.items():
+            print(f"| {kind.replace('+', ' + ')} | {r['fakes']} | {with_interval(r, 'auc', num)} | {pct(r.get('false_negative_rate'))} |")
+    groups = report.get("sbi_heldout_by_change")
+    if groups:
+        print()
+        print("| held-out self-blended faces, in quarters by how much the blend changed the crop (mean absolute difference from its real crop, grey levels) | count | AUC against all held-out real faces | missed at the threshold |")
+        print("|---|---|---|---|")
+        for g in groups:
+            print(f"| {g['from']:.2f}–{g['to']:.2f} | {g['count']} | {num(g['auc'])} | {pct(g['false_negative_rate'])} |")
     softness = report.get("dfdc_dev_softness_alone")
     if softness:
         print()
         print(f"Model-free reference on the same dfdc-dev faces: crop softness alone (lower Laplacian variance = fake) ranks them at "
               f"AUC {num(softness['auc'])}; median variance real {softness['median_sharpness_real']:.1f}, fake {softness['median_sharpness_fake']:.1f}.")
+    strata = report.get("dfdc_dev_within_sharpness")
+    if strata and softness and "within_sharpness" in softness:
+        print()
+        print("| dfdc-dev faces, in quarters by their crop's sharpness (Laplacian variance) | reals | fakes | AUC of the model within the quarter | AUC of softness alone within it |")
+        print("|---|---|---|---|---|")
+        for model, alone in zip(strata, softness["within_sharpness"]):
+            print(f"| {model['from']:.1f}–{model['to']:.1f} | {model['reals']} | {model['fakes']} | {num(model['auc'])} | {num(alone['auc'])} |")
     print()
     print("| real photo after | mean score change | 95th percentile change | flipped real → fake | flipped fake → real |")
     print("|---|---|---|---|---|")

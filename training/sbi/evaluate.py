@@ -26,10 +26,10 @@ import numpy as np
 import onnx
 
 from .blend import jpeg, self_blend
-from .blur_stats import laplacian_variance, sharpness_ratio
+from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
-from .metrics import auc_interval, grouped_by, rate_interval, roc_auc, score_moves, visible_change
+from .metrics import auc_interval, grouped_by, rate_interval, roc_auc, score_moves, visible_change, within_strata
 from .onnx_scores import score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
@@ -94,18 +94,20 @@ def reals_against_fakes(reals: np.ndarray, fakes: np.ndarray) -> dict:
     return rates(np.concatenate([reals, fakes]), np.array([0] * len(reals) + [1] * len(fakes)))
 
 
-def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int], softness: dict | None) -> dict:
-    """Scores every crop set with `model` and turns the scores into the metrics.json report; `softness`
-    (softness_alone, the same for every model) goes in beside the dfdc-dev rows."""
+def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless: dict[int, int], dfdc_sharpness: np.ndarray | None,
+              transforms: list[list[str]]) -> dict:
+    """Scores every crop set with `model` and turns the scores into the metrics.json report; `dfdc_sharpness`
+    (dfdc_sharpness_of, the same for every model) sets the dfdc-dev rows beside the crops' softness, and
+    `transforms` (each held-out blend's, from self_blend) splits the held-out blends by what made them."""
     scored, views = sets.score(model)
     report: dict = {"model": str(model), "threshold": THRESHOLD, "test_faces": len(ages)}
     real = scored["real_test"][0]
     report["sbi_heldout"] = reals_against_fakes(real, scored["sbi_test"][0])
     # The held-out blends are cut from the same box as their real photos (no jitter, no mirror), so each
     # fake's crop lines up with its real one's pixel for pixel: what a blend changed is measurable.
-    originals, blends = sets.crops_of("real_test"), sets.crops_of("sbi_test")
-    report["sbi_heldout_by_change"] = grouped_by(real, scored["sbi_test"][0], visible_change(np.stack(originals), np.stack(blends)), THRESHOLD)
-    report["sbi_heldout_by_sharpness"] = grouped_by(real, scored["sbi_test"][0], sharpness_ratio(originals, blends), THRESHOLD)
+    change = visible_change(np.stack(sets.crops_of("real_test")), np.stack(sets.crops_of("sbi_test")))
+    report["sbi_heldout_by_change"] = grouped_by(real, scored["sbi_test"][0], change, THRESHOLD)
+    report["sbi_heldout_by_transform"] = by_kind(real, scored["sbi_test"][0], ["+".join(sorted(names)) for names in transforms])
     report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
     report["sbi_heldout_degraded"] = reals_against_fakes(scored["real_test_degraded"][0], scored["sbi_test_degraded"][0])
     report["real_faces"] = rates(real, np.zeros(len(real)))
@@ -125,21 +127,34 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
         with_faces = np.concatenate([scored["dfdc_real"][0], scored["dfdc_fake"][0]])
         face_labels = np.concatenate([np.zeros(len(scored["dfdc_real"][0])), np.ones(len(scored["dfdc_fake"][0]))])
         report["dfdc_dev_faces_found"] = rates(with_faces, face_labels)
-        report["dfdc_dev_softness_alone"] = softness
+        report["dfdc_dev_softness_alone"] = softness_alone(face_labels, dfdc_sharpness)
+        report["dfdc_dev_within_sharpness"] = within_strata(face_labels, with_faces, dfdc_sharpness)
     if second_view_from(onnx.load(str(model))) is not None:
         # What the file's time per face depends on: the share of each set's faces it also looked at mirrored.
         report["second_view_share"] = {name: float((taken == 2).mean()) for name, taken in views.items()}
     return report
 
 
-def softness_alone(sets: CropSet) -> dict:
-    """A model-free reference: how well the crop's softness alone ranks dfdc-dev's faces (softer = fake)."""
-    sharpness = {name: np.array([laplacian_variance(c.astype(np.float32)) for c in sets.crops_of(f"dfdc_{name}")]) for name in ("real", "fake")}
-    labels = np.concatenate([np.zeros(len(sharpness["real"])), np.ones(len(sharpness["fake"]))])
+def by_kind(real: np.ndarray, fakes: np.ndarray, kinds: list[str]) -> dict:
+    """reals_against_fakes for the fakes of each kind apart (`fakes`: how many), kinds in alphabetical order."""
+    kinds_array = np.array(kinds)
+    return {kind: reals_against_fakes(real, fakes[kinds_array == kind]) | {"fakes": int((kinds_array == kind).sum())}
+            for kind in sorted(set(kinds))}
+
+
+def dfdc_sharpness_of(sets: CropSet) -> np.ndarray:
+    """The Laplacian variance of every dfdc-dev crop with a face, reals then fakes (the order of report_of's rows)."""
+    return np.array([laplacian_variance(c.astype(np.float32)) for name in ("real", "fake") for c in sets.crops_of(f"dfdc_{name}")])
+
+
+def softness_alone(labels: np.ndarray, sharpness: np.ndarray) -> dict:
+    """A model-free reference: how well the crop's softness alone ranks dfdc-dev's faces (softer = fake),
+    over all of them and within each quarter of sharpness (as dfdc_dev_within_sharpness ranks the model)."""
     return {
-        "auc": roc_auc(labels, -np.concatenate([sharpness["real"], sharpness["fake"]])),
-        "median_sharpness_real": float(np.median(sharpness["real"])),
-        "median_sharpness_fake": float(np.median(sharpness["fake"])),
+        "auc": roc_auc(labels, -sharpness),
+        "median_sharpness_real": float(np.median(sharpness[labels == 0])),
+        "median_sharpness_fake": float(np.median(sharpness[labels == 1])),
+        "within_sharpness": within_strata(labels, -sharpness, sharpness),
     }
 
 
@@ -164,7 +179,11 @@ def main(argv=None) -> int:
     sets = CropSet()
     clean_real = [crop(image, r.box) for image, r in zip(images, test)]
     sets.add("real_test", clean_real, [0] * len(test))
-    sets.add("sbi_test", [make_sample(image, r, True, np.random.default_rng([7, i]), augment=False) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    # make_sample's held-out blends (test_blend checks they are the same), built from self_blend here to learn
+    # which of mismatch's transforms each blend's pasted face went through.
+    transforms: list[list[str]] = [[] for _ in test]
+    sets.add("sbi_test", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), applied=transforms[i])[0], r.box)
+                          for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     # The same blends (same seeds) with the pasted face's colour matched to its surroundings: what is left is texture.
     sets.add("sbi_test_colour_matched", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), colour_match=True)[0], r.box)
                                          for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
@@ -185,9 +204,9 @@ def main(argv=None) -> int:
     else:
         print("dfdc-dev not found: skipping the real-deepfake evaluation", file=sys.stderr)
 
-    softness = softness_alone(sets) if "dfdc_real" in sets.groups else None
+    dfdc_sharpness = dfdc_sharpness_of(sets) if "dfdc_real" in sets.groups else None
     for model, out in zip(args.model, args.out or [None] * len(args.model)):
-        text = json.dumps(report_of(model, sets, ages, dfdc_faceless, softness), indent=2)
+        text = json.dumps(report_of(model, sets, ages, dfdc_faceless, dfdc_sharpness, transforms), indent=2)
         print(text)
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)

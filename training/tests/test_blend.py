@@ -6,7 +6,7 @@ import torch
 
 from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
                        similarity)
-from sbi.blur_stats import laplacian_variance, sharpness_ratio
+from sbi.blur_stats import laplacian_variance
 from sbi import data
 from sbi.crop import crop_square, resample_plane
 from sbi.data import FaceRecord, Recipe, crop, make_sample, make_sample_with_boundary, pick_donor, read_rgb
@@ -169,8 +169,25 @@ def test_evaluations_plain_pseudo_fake_is_self_blend_then_the_crop():
     # sbi.evaluate builds its colour-matched row from self_blend directly and calls it "the same blends"
     # as its plain row, which comes from make_sample: the two must agree when colour is left alone.
     image = face_like()
-    sample = make_sample(image, RECORD, True, np.random.default_rng([7, 3]), augment=False)
-    assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, 3]))[0], BOX))
+    # Its plain row is built from self_blend too, with `applied`, which must leave the blend as it is.
+    for seed in range(12):
+        sample = make_sample(image, RECORD, True, np.random.default_rng([7, seed]), augment=False)
+        assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, seed]))[0], BOX))
+        applied = []
+        assert np.array_equal(sample, crop(self_blend(image, KEYPOINTS, np.random.default_rng([7, seed]), applied=applied)[0], BOX))
+        assert 1 <= len(applied) <= 2 and set(applied) <= {"colour", "blur", "sharpen", "resize"}
+        assert sum(name != "colour" for name in applied) <= 1  # one frequency transform at most
+
+
+def test_frequency_shift_names_the_transform_it_chose():
+    image = face_like().astype(np.float32)
+    for seed in range(12):
+        applied = []
+        out = frequency_shift(image, np.random.default_rng(seed), applied=applied)
+        assert np.array_equal(out, frequency_shift(image, np.random.default_rng(seed)))
+        (name,) = applied
+        # A blur or a down-and-up resize softens the photo; sharpening is the one that adds detail.
+        assert (laplacian_variance(out) > laplacian_variance(image)) == (name == "sharpen")
 
 
 def test_a_colour_match_share_of_one_trains_on_the_colour_matched_blends():
@@ -322,11 +339,3 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
     assert pixels.shape == (2, 3, 160, 160) and label == 1.0
     assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])
 
-
-def test_sharpness_ratio_is_under_one_for_a_blurred_copy_and_over_one_for_a_sharpened_one():
-    photo = face_like().astype(np.float32)
-    blurred = cv2.GaussianBlur(photo, (0, 0), 1.5)
-    sharpened = photo + (photo - blurred)
-    ratios = sharpness_ratio([photo, photo, photo], [blurred, photo.astype(np.uint8), sharpened])
-    assert ratios[0] < 0.5 and ratios[2] > 1.5
-    assert abs(ratios[1] - 1) < 1e-3  # uint8 and float crops are read alike

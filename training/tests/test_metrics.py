@@ -2,7 +2,7 @@ import numpy as np
 
 import math
 
-from sbi.metrics import auc_interval, grouped_by, paired_auc_difference, rate_interval, roc_auc, score_moves, visible_change
+from sbi.metrics import auc_interval, grouped_by, paired_auc_difference, rate_interval, roc_auc, score_moves, visible_change, within_strata
 
 
 def test_auc_perfect_inverted_chance_and_ties():
@@ -80,3 +80,19 @@ def test_grouped_by_splits_fakes_by_the_measure_lowest_first():
     assert low["auc"] == roc_auc([0] * 4 + [1] * 4, np.concatenate([reals, [0.15, 0.35, 0.25, 0.05]]))
     assert low["auc"] < 0.6 and high["auc"] == 1.0
     assert low["false_negative_rate"] == 1.0 and high["false_negative_rate"] == 0.0
+
+
+def test_within_strata_ranks_among_items_alike_in_the_measure():
+    # Fakes are softer overall, so softness alone ranks them well over all items; within each stratum of
+    # sharpness it ranks them at chance, and a score that knows more keeps its ranking there.
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1], 2000)
+    sharpness = np.where(labels == 1, rng.uniform(0, 60, 4000), rng.uniform(20, 80, 4000))
+    knows_more = labels + rng.normal(0, 1, 4000)
+    assert roc_auc(labels, -sharpness) > 0.75
+    rows = within_strata(labels, -sharpness, sharpness)
+    assert [r["reals"] + r["fakes"] for r in rows] == [1000] * 4
+    assert rows[0]["fakes"] > rows[0]["reals"] and rows[3]["reals"] > rows[3]["fakes"]
+    assert all(r["from"] <= r["to"] for r in rows) and all(a["to"] <= b["from"] for a, b in zip(rows, rows[1:]))
+    assert all(abs(r["auc"] - 0.5) < 0.1 for r in rows[1:3])  # the middle strata hold both classes over one range
+    assert all(r["auc"] > 0.7 for r in within_strata(labels, knows_more, sharpness))
