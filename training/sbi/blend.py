@@ -118,14 +118,18 @@ FREQUENCY_SHIFTS = ("blur", "sharpen", "resize")
 
 
 def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
-                    applied: list[str] | None = None) -> np.ndarray:
+                    applied: list[str] | None = None, sharpen_share: float = 0.0) -> np.ndarray:
     """Blur, sharpen, or a down-and-up resize by min_resize..0.9: the texture mismatch of a swapped face.
 
     Face-swap models render the face at a fixed, often low resolution and
     scale it up into the frame; a lower min_resize imitates the larger gaps.
-    The name of the one chosen (FREQUENCY_SHIFTS) is appended to `applied` where given.
+    Each is a third of the draws; a `sharpen_share` makes sharpening that share and splits the rest
+    between the other two. The name of the one chosen (FREQUENCY_SHIFTS) is appended to `applied` where given.
     """
-    choice = rng.integers(3)
+    if sharpen_share:
+        choice = 1 if rng.random() < sharpen_share else 2 * int(rng.integers(2))
+    else:
+        choice = rng.integers(3)
     if applied is not None:
         applied.append(FREQUENCY_SHIFTS[choice])
     if choice == 0:
@@ -191,7 +195,7 @@ def aligned_donor(donor: np.ndarray, donor_keypoints: np.ndarray, keypoints: np.
 
 
 def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
-             applied: list[str] | None = None) -> np.ndarray:
+             applied: list[str] | None = None, sharpen_share: float = 0.0) -> np.ndarray:
     """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255); the names of the
     transforms done ("colour" and FREQUENCY_SHIFTS) are appended to `applied` where given."""
     for index in rng.permutation(2)[: rng.integers(1, 3)]:
@@ -200,7 +204,7 @@ def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MI
             if applied is not None:
                 applied.append("colour")
         else:
-            image = frequency_shift(image, rng, min_resize, applied)
+            image = frequency_shift(image, rng, min_resize, applied, sharpen_share)
     return image
 
 
@@ -221,7 +225,8 @@ def match_colour(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np
 def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generator, target_share: float = 0.0,
                min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
                warp_share: float = 0.0, colour_match: bool = False,
-               donor: np.ndarray | None = None, applied: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               donor: np.ndarray | None = None, applied: list[str] | None = None,
+               sharpen_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -236,14 +241,14 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     (match_colour) without drawing from `rng`, so the blend is otherwise the same.
     `donor` (from aligned_donor) is pasted instead of the photo's own copy, through the same transforms and mask.
     `applied`, where given, gets the names of mismatch's transforms (sbi.evaluate ranks the blends by them);
-    it draws nothing, so the blend is the same with or without it.
+    it draws nothing, so the blend is the same with or without it. `sharpen_share`: see frequency_shift.
     """
     target = image.astype(np.float32)
     source = target.copy() if donor is None else donor
     if target_share and rng.random() < target_share:
-        target = mismatch(target, rng, min_resize, applied)
+        target = mismatch(target, rng, min_resize, applied, sharpen_share)
     else:
-        source = mismatch(source, rng, min_resize, applied)
+        source = mismatch(source, rng, min_resize, applied, sharpen_share)
     if warp_share and rng.random() < warp_share:
         source = feature_warp(source, keypoints, rng)
     source = geometric_shift(source, rng)

@@ -118,6 +118,8 @@ class Recipe:
     `colour_match_share`: how often a pseudo-fake's pasted face takes its surroundings' colour statistics
     (see match_colour), as swap pipelines correct it, so that texture alone tells it apart.
     `other_face_share`: how often a pseudo-fake pastes another training face instead of its own copy (see pick_donor).
+    `sharpen_share`: how often the frequency transform sharpens, for fakes and for real samples' whole photos
+    alike (see frequency_shift); 0 keeps its thirds.
     """
 
     target_share: float = 0.0
@@ -128,6 +130,7 @@ class Recipe:
     video_share: float = 0.0
     colour_match_share: float = 0.0
     other_face_share: float = 0.0
+    sharpen_share: float = 0.0
 
 
 #: How many faces pick_donor chooses among.
@@ -183,9 +186,9 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
         image, mask = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
                                  record.mesh if recipe.mesh_masks else None, recipe.warp_share,
-                                 colour_match or source is not None, source)
+                                 colour_match or source is not None, source, sharpen_share=recipe.sharpen_share)
     elif recipe.target_share and rng.random() < recipe.target_share:
-        image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize))
+        image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize, sharpen_share=recipe.sharpen_share))
     if augment:
         image = degrade(image, rng, recipe.max_blur)
     return image, mask

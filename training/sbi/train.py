@@ -269,6 +269,9 @@ def main(argv=None) -> int:
     parser.add_argument("--other-face-share", type=float, default=0.0, help="how often a pseudo-fake pastes another training face, "
                         "aligned on eyes, nose and mouth and colour-matched, instead of its own transformed copy (identity "
                         "mismatch, as Face X-ray's blends); validation keeps 0")
+    parser.add_argument("--sharpen-share", type=float, default=0.0, help="how often the frequency transform sharpens the pasted "
+                        "face (or, as often, a real sample's whole photo) instead of a third of the time; the shipped model misses "
+                        "sharpened pseudo-fakes most (MODEL_CARD.md, Metrics); validation keeps the thirds")
     parser.add_argument("--sam-rho", type=float, default=0.0, help="sharpness-aware minimisation (sbi.sam) with this radius, "
                         "0.05 in the SBI paper; 0 trains plainly. Each step then costs two passes of its batch")
     parser.add_argument("--box-consistency", type=float, default=0.0, help="weight of a loss on how far the logits of one sample cut "
@@ -305,7 +308,7 @@ def main(argv=None) -> int:
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
-                    other_face_share=args.other_face_share)
+                    other_face_share=args.other_face_share, sharpen_share=args.sharpen_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

@@ -339,3 +339,17 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
     assert pixels.shape == (2, 3, 160, 160) and label == 1.0
     assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])
 
+
+
+def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_and_reals_alike():
+    image, recipe = face_like(), Recipe(target_share=0.5, sharpen_share=1.0)
+    frequency = []
+    for seed in range(20):
+        applied = []
+        self_blend(image, KEYPOINTS, np.random.default_rng(seed), applied=applied, sharpen_share=1.0)
+        frequency += [name for name in applied if name != "colour"]
+    assert frequency and set(frequency) == {"sharpen"}
+    # Real samples' whole-photo transforms take the same share: sharpening alone must not mean "fake".
+    sharper = [laplacian_variance(make_sample(image, RECORD, False, np.random.default_rng(seed), augment=False, recipe=recipe))
+               for seed in range(20)]
+    assert max(sharper) > 1.2 * laplacian_variance(crop(image, BOX))
