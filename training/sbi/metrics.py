@@ -82,12 +82,11 @@ def visible_change(originals: np.ndarray, altered: np.ndarray) -> np.ndarray:
     return difference.reshape(len(difference), -1).mean(axis=1)
 
 
-
 def grouped_by(real_scores: np.ndarray, fake_scores: np.ndarray, measure: np.ndarray, threshold: float,
                groups: int = 4) -> list[dict]:
     """The fakes split into `groups` equal groups by `measure` (one value per fake, e.g. visible_change),
     lowest first; each group's range of the measure, its AUC against every real face and the share of it
-    missed at `threshold`. It says which kind of fake a model misses: the faint blends, the sharp ones..."""
+    missed at `threshold`: whether a model misses the faint blends or the strong ones, say."""
     order = np.argsort(measure, kind="mergesort")
     rows = []
     for pick in np.array_split(order, groups):
