@@ -59,7 +59,7 @@ def main() -> None:
         print("| held-out self-blended faces, in quarters by how much the blend changed the crop (mean absolute difference from its real crop, grey levels) | count | AUC against all held-out real faces | missed at the threshold |")
         print("|---|---|---|---|")
         for g in groups:
-            print(f"| {g['from']:.2f}–{g['to']:.2f} | {g['count']} | {num(g['auc'])} | {pct(g['false_negative_rate'])} |")
+            print(f"| {g['from']:.2f}–{g['to']:.2f} | {g['fakes']} | {num(g['auc'])} | {pct(g['false_negative_rate'])} |")
     softness = report.get("dfdc_dev_softness_alone")
     if softness:
         print()

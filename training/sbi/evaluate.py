@@ -29,7 +29,7 @@ from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
-from .metrics import auc_interval, grouped_by, rate_interval, roc_auc, score_moves, visible_change, within_strata
+from .metrics import auc_interval, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
 from .onnx_scores import score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
@@ -106,7 +106,7 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
     # The held-out blends are cut from the same box as their real photos (no jitter, no mirror), so each
     # fake's crop lines up with its real one's pixel for pixel: what a blend changed is measurable.
     change = visible_change(np.stack(sets.crops_of("real_test")), np.stack(sets.crops_of("sbi_test")))
-    report["sbi_heldout_by_change"] = grouped_by(real, scored["sbi_test"][0], change, THRESHOLD)
+    report["sbi_heldout_by_change"] = by_measure(real, scored["sbi_test"][0], change)
     report["sbi_heldout_by_transform"] = by_kind(real, scored["sbi_test"][0], ["+".join(sorted(names)) for names in transforms])
     report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
     report["sbi_heldout_degraded"] = reals_against_fakes(scored["real_test_degraded"][0], scored["sbi_test_degraded"][0])
@@ -135,11 +135,22 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
     return report
 
 
+def fakes_row(real: np.ndarray, fakes: np.ndarray) -> dict:
+    """reals_against_fakes for a group of fakes against every real face, with the group's size (`fakes`)."""
+    return reals_against_fakes(real, fakes) | {"fakes": len(fakes)}
+
+
 def by_kind(real: np.ndarray, fakes: np.ndarray, kinds: list[str]) -> dict:
-    """reals_against_fakes for the fakes of each kind apart (`fakes`: how many), kinds in alphabetical order."""
+    """A fakes_row for the fakes of each kind, kinds in alphabetical order."""
     kinds_array = np.array(kinds)
-    return {kind: reals_against_fakes(real, fakes[kinds_array == kind]) | {"fakes": int((kinds_array == kind).sum())}
-            for kind in sorted(set(kinds))}
+    return {kind: fakes_row(real, fakes[kinds_array == kind]) for kind in sorted(set(kinds))}
+
+
+def by_measure(real: np.ndarray, fakes: np.ndarray, measure: np.ndarray, groups: int = 4) -> list[dict]:
+    """A fakes_row for each of `groups` equal groups of the fakes by `measure` (one value per fake), lowest first,
+    with its range: whether a model misses the faint blends or the strong ones, say."""
+    return [{"from": float(measure[pick].min()), "to": float(measure[pick].max())} | fakes_row(real, fakes[pick])
+            for pick in quantile_groups(measure, groups)]
 
 
 def dfdc_sharpness_of(sets: CropSet) -> np.ndarray:

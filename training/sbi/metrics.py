@@ -82,24 +82,9 @@ def visible_change(originals: np.ndarray, altered: np.ndarray) -> np.ndarray:
     return difference.reshape(len(difference), -1).mean(axis=1)
 
 
-def grouped_by(real_scores: np.ndarray, fake_scores: np.ndarray, measure: np.ndarray, threshold: float,
-               groups: int = 4) -> list[dict]:
-    """The fakes split into `groups` equal groups by `measure` (one value per fake, e.g. visible_change),
-    lowest first; each group's range of the measure, its AUC against every real face and the share of it
-    missed at `threshold`: whether a model misses the faint blends or the strong ones, say."""
-    order = np.argsort(measure, kind="mergesort")
-    rows = []
-    for pick in np.array_split(order, groups):
-        scores = fake_scores[pick]
-        labels = np.array([0] * len(real_scores) + [1] * len(scores))
-        rows.append({
-            "from": float(measure[pick].min()),
-            "to": float(measure[pick].max()),
-            "count": int(len(pick)),
-            "auc": roc_auc(labels, np.concatenate([real_scores, scores])),
-            "false_negative_rate": float((scores < threshold).mean()),
-        })
-    return rows
+def quantile_groups(measure: np.ndarray, groups: int = 4) -> list[np.ndarray]:
+    """The indices of `measure`'s items in `groups` equal groups, lowest values first (ties in their order)."""
+    return np.array_split(np.argsort(measure, kind="mergesort"), groups)
 
 
 def within_strata(labels: np.ndarray, scores: np.ndarray, measure: np.ndarray, groups: int = 4) -> list[dict]:

@@ -2,7 +2,7 @@ import numpy as np
 
 import math
 
-from sbi.metrics import auc_interval, grouped_by, paired_auc_difference, rate_interval, roc_auc, score_moves, visible_change, within_strata
+from sbi.metrics import auc_interval, paired_auc_difference, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
 
 
 def test_auc_perfect_inverted_chance_and_ties():
@@ -69,17 +69,9 @@ def test_visible_change_is_each_pairs_mean_absolute_difference_in_grey_levels():
     assert np.allclose(visible_change(originals, altered), [5.0, 200.0])
 
 
-def test_grouped_by_splits_fakes_by_the_measure_lowest_first():
-    reals = np.array([0.1, 0.2, 0.3, 0.4])
-    # The four least changed fakes score among the reals, the four most changed above them all.
-    fakes = np.array([0.9, 0.15, 0.8, 0.35, 0.95, 0.25, 0.85, 0.05])
-    change = np.array([9.0, 1.0, 8.0, 2.0, 7.0, 3.0, 6.0, 4.0])
-    low, high = grouped_by(reals, fakes, change, 0.5, groups=2)
-    assert (low["from"], low["to"], low["count"]) == (1.0, 4.0, 4)
-    assert (high["from"], high["to"], high["count"]) == (6.0, 9.0, 4)
-    assert low["auc"] == roc_auc([0] * 4 + [1] * 4, np.concatenate([reals, [0.15, 0.35, 0.25, 0.05]]))
-    assert low["auc"] < 0.6 and high["auc"] == 1.0
-    assert low["false_negative_rate"] == 1.0 and high["false_negative_rate"] == 0.0
+def test_quantile_groups_split_items_into_equal_groups_lowest_first_ties_in_order():
+    groups = quantile_groups(np.array([5.0, 1.0, 3.0, 1.0, 9.0, 2.0]), 3)
+    assert [list(g) for g in groups] == [[1, 3], [5, 2], [0, 4]]
 
 
 def test_within_strata_ranks_among_items_alike_in_the_measure():
