@@ -1,9 +1,14 @@
 """Prints the model card's metric tables from models/metrics.json (written by sbi.evaluate).
 
   cd training && /usr/bin/python3 -m sbi.card ../models/metrics.json
+
+or one table of several reports' held-out blends by transform, side by side (where along a lineage of files a
+kind of blend was lost):
+
+  cd training && /usr/bin/python3 -m sbi.card --by-transform "stage 5=stage5.json" "stage 12=../models/metrics.json"
 """
+import argparse
 import json
-import sys
 from pathlib import Path
 
 
@@ -23,8 +28,35 @@ def with_interval(row: dict, key: str, show) -> str:
     return f"{show(value)} ({show(interval[0]).rstrip('%')}–{show(interval[1])})"
 
 
+def by_transform_across(reports: dict[str, dict]) -> list[str]:
+    """Markdown rows: each kind of held-out blend (sbi_heldout_by_transform) against each named report, its AUC
+    with its 95% interval, then all held-out blends and dfdc-dev (AUC alone). Kinds follow the first report's order."""
+    names = list(reports)
+    kinds = list(reports[names[0]]["sbi_heldout_by_transform"])
+    lines = ["| held-out blends whose pasted face was changed by | fakes | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for kind in kinds:
+        rows = [report["sbi_heldout_by_transform"][kind] for report in reports.values()]
+        lines.append(f"| {kind.replace('+', ' + ')} | {rows[0]['fakes']} | "
+                     + " | ".join(with_interval(row, "auc", num) for row in rows) + " |")
+    for key, label in (("sbi_heldout", "all held-out blends"), ("dfdc_dev", "dfdc-dev, all images")):
+        lines.append(f"| {label} | {reports[names[0]][key]['count']} real and fake | "
+                     + " | ".join(num(report[key]["auc"]) for report in reports.values()) + " |")
+    return lines
+
+
 def main() -> None:
-    report = json.loads(Path(sys.argv[1]).read_text())
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("report", nargs="?", type=Path, help="sbi.evaluate's report: the card's tables")
+    parser.add_argument("--by-transform", nargs="+", metavar="NAME=REPORT", help="reports compared by kind of blend")
+    args = parser.parse_args()
+    if args.by_transform:
+        named = dict(item.split("=", 1) for item in args.by_transform)
+        print("\n".join(by_transform_across({name: json.loads(Path(path).read_text()) for name, path in named.items()})))
+        return
+    if args.report is None:
+        parser.error("give a report, or --by-transform")
+    report = json.loads(args.report.read_text())
     print("| set | count | AUC (95% interval) | accuracy | false positives (95% interval) | false negatives (95% interval) | mean score |")
     print("|---|---|---|---|---|---|---|")
     rows = [
