@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .blend import INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, degrade, mismatch, self_blend, similarity, to_uint8
-from .crop import CLASSIFIER_INPUT_SIZE, crop_square, resample_plane, resample_square
+from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
 TEST_PERCENT = 5
@@ -120,6 +120,8 @@ class Recipe:
     `other_face_share`: how often a pseudo-fake pastes another training face instead of its own copy (see pick_donor).
     `sharpen_share`: how often the frequency transform sharpens, for fakes and for real samples' whole photos
     alike (see frequency_shift); 0 keeps its thirds.
+    `aligned_views`: a sample's views (make_sample_views) differ only by a shift of whole crop pixels, not by a
+    box of another size or another mirror draw, so that nothing between them is resampled (see aligned_cuts).
     """
 
     target_share: float = 0.0
@@ -131,6 +133,7 @@ class Recipe:
     colour_match_share: float = 0.0
     other_face_share: float = 0.0
     sharpen_share: float = 0.0
+    aligned_views: bool = False
 
 
 #: How many faces pick_donor chooses among.
@@ -170,10 +173,36 @@ def make_sample_with_boundary(image: np.ndarray, record: FaceRecord, fake: bool,
 def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, views: int,
                       recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None) -> list[np.ndarray]:
     """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
-    drawn of its own, as the same photo framed by BlazeFace a little differently. The first is make_sample's crop;
-    the others are drawn after it."""
+    drawn of its own, as the same photo framed by BlazeFace a little differently; with `recipe.aligned_views`, the
+    first crop shifted instead (aligned_cuts). The first is make_sample's crop; the others are drawn after it."""
     image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor)
+    if recipe.aligned_views:
+        return aligned_cuts(image, record.box, rng, views)
     return [cut(image, None, record.box, rng, True, 0)[0] for _ in range(views)]
+
+
+#: How far aligned_cuts shifts a view, in crop pixels each way. Two jittered boxes' centres lie up to 8% of the box
+#: apart along an axis, 12.8 pixels of the 160 px crop (the crop is the box), 4.3 on average; a uniform shift of up
+#: to 8 moves a view 4.2 on average.
+ALIGNED_SHIFT = 8
+
+
+def aligned_cuts(image: np.ndarray, box: dict, rng: np.random.Generator, views: int) -> list[np.ndarray]:
+    """`views` crops of one jittered box at one scale and one mirror draw: the first is cut's, each other one the
+    same grid of samples shifted by whole pixels (up to ALIGNED_SHIFT each way), so two views share their pixels
+    where they overlap. It asks whether box consistency's cost on sharpened pastes comes from resampling a face
+    at another scale (MODEL_CARD.md, Next steps)."""
+    height, width = image.shape[:2]
+    square = crop_square(jitter(box, rng), width, height)
+    mirror = rng.random() < 0.5
+    size, pad = CLASSIFIER_INPUT_SIZE, ALIGNED_SHIFT
+    step = square.side / size
+    # One resample of a square wider by `pad` pixels each way: its inner window is cut's crop, sample for sample.
+    wide = resample_square(image, CropSquare(square.x - pad * step, square.y - pad * step, square.side + 2 * pad * step),
+                           size + 2 * pad)
+    shifts = [(0, 0)] + [tuple(rng.integers(-pad, pad + 1, size=2)) for _ in range(views - 1)]
+    crops = [wide[pad + dy: pad + dy + size, pad + dx: pad + dx + size] for dy, dx in shifts]
+    return [np.ascontiguousarray(crop[:, ::-1] if mirror else crop) for crop in crops]
 
 
 def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool,

@@ -281,6 +281,9 @@ def main(argv=None) -> int:
     parser.add_argument("--views", type=int, help="cut each item from this many differently jittered boxes (one blend, one "
                         "damage), each a sample of its own to the labels' loss; default 2 with --box-consistency, else 1. "
                         "--views 2 alone gives a run the box-consistency run's crops without the loss on their spread")
+    parser.add_argument("--aligned-views", action="store_true", help="the views of an item differ only by a shift of whole "
+                        "crop pixels (one box size, one mirror draw: sbi.data.aligned_cuts), so nothing between them is "
+                        "resampled; whether box consistency's cost on sharpened pseudo-fakes is the resampling's (MODEL_CARD.md, Next steps)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -288,6 +291,8 @@ def main(argv=None) -> int:
     views = args.views or implied_views
     if args.box_consistency and views < 2:
         parser.error("--box-consistency needs --views of at least 2: it weighs how far one sample's views lie apart")
+    if args.aligned_views and views < 2:
+        parser.error("--aligned-views needs --box-consistency or --views of at least 2: it says how views differ")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -308,7 +313,8 @@ def main(argv=None) -> int:
     run_config = args.out / "run.json"
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
-                    other_face_share=args.other_face_share, sharpen_share=args.sharpen_share)
+                    other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
+                    aligned_views=args.aligned_views)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

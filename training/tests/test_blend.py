@@ -340,6 +340,28 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
     assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])
 
 
+def test_aligned_views_are_one_crop_shifted_by_whole_pixels():
+    # Only a shift: the same box size and mirror draw, so the second view's pixels are the first's, moved.
+    image, recipe = face_like(2), Recipe(target_share=0.5, aligned_views=True)
+    shifted = 0
+    for seed in range(6):
+        views = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert np.array_equal(views[0], make_sample(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), recipe=recipe))
+        first, second = (view.astype(int) for view in views)
+        matches = [(dy, dx) for dy in range(-data.ALIGNED_SHIFT, data.ALIGNED_SHIFT + 1)
+                   for dx in range(-data.ALIGNED_SHIFT, data.ALIGNED_SHIFT + 1)
+                   if np.array_equal(window(first, dy, dx), window(second, -dy, -dx))]
+        assert len(matches) == 1
+        shifted += matches[0] != (0, 0)
+    assert shifted >= 4
+
+
+def window(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """The part of a (size, size, 3) crop that another crop shifted by (dy, dx) pixels also holds."""
+    size = pixels.shape[0]
+    return pixels[max(dy, 0): size + min(dy, 0), max(dx, 0): size + min(dx, 0)]
+
+
 
 def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_and_reals_alike():
     image, recipe = face_like(), Recipe(target_share=0.5, sharpen_share=1.0)

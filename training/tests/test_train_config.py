@@ -10,7 +10,7 @@ from sbi.train import check_same_run, main, one_opencv_thread_if_forking, target
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
-          "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None}
+          "aligned_views": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None}
 
 
 def write(tmp_path, config):
@@ -26,7 +26,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
 
 @pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5},
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
-                                    {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"distill": "teacher.onnx"}, {"device": "cuda"},
+                                    {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"distill": "teacher.onnx"}, {"device": "cuda"},
                                     {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
@@ -36,11 +36,18 @@ def test_another_arch_or_data_stream_is_refused(tmp_path, change):
 def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
-                "other_face_share": 0.0, "sharpen_share": 0.0, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
+                "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                 "sam_rho": None, "box_consistency": None, "views": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
+
+
+def test_aligned_views_need_views_to_align(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--harvest", str(tmp_path / "h.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), "--aligned-views"])
+    assert "--aligned-views needs --box-consistency" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
 
 
 def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
