@@ -193,8 +193,7 @@ def aligned_cuts(image: np.ndarray, box: dict, rng: np.random.Generator, views: 
     where they overlap. It asks whether box consistency's cost on sharpened pastes comes from resampling a face
     at another scale (MODEL_CARD.md, Next steps)."""
     height, width = image.shape[:2]
-    square = crop_square(jitter(box, rng), width, height)
-    mirror = rng.random() < 0.5
+    square, mirror = framing(box, width, height, rng)
     size, pad = CLASSIFIER_INPUT_SIZE, ALIGNED_SHIFT
     step = square.side / size
     # One resample of a square wider by `pad` pixels each way: its inner window is cut's crop, sample for sample.
@@ -223,18 +222,24 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     return image, mask
 
 
+def framing(box: dict, width: int, height: int, rng: np.random.Generator) -> tuple[CropSquare, bool]:
+    """A training crop's square around `box` jittered, and whether the crop is mirrored: the draws of cut and
+    aligned_cuts, in that order, so that both cut the same first crop from the same stream."""
+    return crop_square(jitter(box, rng), width, height), bool(rng.random() < 0.5)
+
+
 def cut(image: np.ndarray, mask: np.ndarray | None, box: dict, rng: np.random.Generator, augment: bool,
         boundary_side: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The classifier's crop of `image` around `box` (jittered and perhaps mirrored when augmenting), and the blend
     boundary over the same crop where `boundary_side` asks for it (see make_sample_with_boundary)."""
     height, width = image.shape[:2]
-    square = crop_square(jitter(box, rng) if augment else box, width, height)
+    square, mirror = framing(box, width, height, rng) if augment else (crop_square(box, width, height), False)
     out = resample_square(image, square, CLASSIFIER_INPUT_SIZE)
     boundary = None
     if boundary_side:
         boundary = (np.zeros((boundary_side, boundary_side)) if mask is None
                     else resample_plane(4 * mask * (1 - mask), square, boundary_side)).astype(np.float32)
-    if augment and rng.random() < 0.5:
+    if mirror:
         out = out[:, ::-1]
         boundary = None if boundary is None else boundary[:, ::-1]
     return np.ascontiguousarray(out), None if boundary is None else np.ascontiguousarray(boundary)
