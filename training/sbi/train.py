@@ -40,7 +40,17 @@ from .video import video_damage
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
-               "box_consistency": None, "views": None}
+               "box_consistency": None, "views": None, "consistency_on": None}
+
+
+def views_spread(logits: torch.Tensor, labels: torch.Tensor, views: int, real_only: bool) -> torch.Tensor:
+    """Box consistency's loss: the variance of each item's logits over its views, averaged over all items. With
+    `real_only`, pseudo-fakes' terms count as 0 (their items still count in the average), so each real face is pulled
+    exactly as hard as without it and only the pull on the pseudo-fakes is gone."""
+    spread = logits.view(-1, views).var(dim=1, unbiased=False)
+    if real_only:
+        spread = spread * (labels.view(-1, views)[:, 0] == 0)
+    return spread.mean()
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -284,6 +294,9 @@ def main(argv=None) -> int:
     parser.add_argument("--aligned-views", action="store_true", help="the views of an item differ only by a shift of whole "
                         "crop pixels (one box size, one mirror draw: sbi.data.aligned_cuts), so nothing between them is "
                         "resampled; whether box consistency's cost on sharpened pseudo-fakes is the resampling's (MODEL_CARD.md, Next steps)")
+    parser.add_argument("--consistency-on", choices=("all", "real"), default="all", help="whose views --box-consistency asks to "
+                        "agree: every item's, or only real faces' (the pseudo-fakes' views then differ freely); box consistency "
+                        "costs sharpened pseudo-fakes most (MODEL_CARD.md, Next steps 2)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -291,6 +304,8 @@ def main(argv=None) -> int:
     views = args.views or implied_views
     if args.box_consistency and views < 2:
         parser.error("--box-consistency needs --views of at least 2: it weighs how far one sample's views lie apart")
+    if args.consistency_on != "all" and not args.box_consistency:
+        parser.error("--consistency-on needs --box-consistency: it says whose views the loss weighs")
     if args.aligned_views and views < 2:
         parser.error("--aligned-views needs --box-consistency or --views of at least 2: it says how views differ")
     if args.boundary_weight and views > 1:
@@ -320,7 +335,9 @@ def main(argv=None) -> int:
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,
               "box_consistency": args.box_consistency or None,
               # Recorded only where it differs from what --box-consistency implies, as runs written before it existed meant.
-              "views": views if views != implied_views else None}
+              "views": views if views != implied_views else None,
+              # Recorded only where some views are left out, as runs written before it existed meant all.
+              "consistency_on": args.consistency_on if args.consistency_on != "all" else None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -385,7 +402,7 @@ def main(argv=None) -> int:
                 else:
                     logits, extra = model(pixels), 0.0
                 if args.box_consistency:
-                    extra = args.box_consistency * logits.view(-1, data.views).var(dim=1, unbiased=False).mean()
+                    extra = args.box_consistency * views_spread(logits, labels, data.views, args.consistency_on == "real")
                 return loss_fn(logits.squeeze(1), wanted) + extra
 
             loss = batch_loss()

@@ -133,7 +133,8 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
                                                            "aligned_views": False,
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
-                                                           "sam_rho": None, "box_consistency": 1.0, "views": None}
+                                                           "sam_rho": None, "box_consistency": 1.0, "views": None,
+                                                           "consistency_on": None}
     # The same two crops per item without the loss on their spread: a run of its own, which the box-consistency run
     # would refuse to resume.
     train("stage4-views", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",

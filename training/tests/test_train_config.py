@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets
+from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
-          "aligned_views": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None}
+          "aligned_views": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None}
 
 
 def write(tmp_path, config):
@@ -27,7 +27,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
 @pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5},
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
                                     {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"distill": "teacher.onnx"}, {"device": "cuda"},
-                                    {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}])
+                                    {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}, {"consistency_on": "real"}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
         check_same_run(write(tmp_path, CONFIG), {**CONFIG, **change})
@@ -37,7 +37,7 @@ def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
                 "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
-                "sam_rho": None, "box_consistency": None, "views": None}
+                "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
@@ -77,8 +77,19 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
 
 
 @pytest.mark.parametrize("options", [["--boundary-weight", "1", "--box-consistency", "1"], ["--views", "2", "--boundary-weight", "1"],
-                                     ["--box-consistency", "1", "--views", "1"], ["--views", "-1"]])
+                                     ["--box-consistency", "1", "--views", "1"], ["--views", "-1"], ["--consistency-on", "real"]])
 def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, options):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
     assert not (tmp_path / "run").exists()
+
+
+def test_the_spread_on_real_faces_only_drops_the_pseudo_fakes_terms_and_keeps_the_reals_weight():
+    # Two items of two views each: a real face whose views lie 2 apart (variance 1), a pseudo-fake 4 apart (variance 4).
+    logits = torch.tensor([[0.0], [2.0], [1.0], [5.0]], requires_grad=True)
+    labels = torch.tensor([0.0, 0.0, 1.0, 1.0])
+    assert views_spread(logits, labels, 2, real_only=False).item() == pytest.approx((1 + 4) / 2)
+    spread = views_spread(logits, labels, 2, real_only=True)
+    assert spread.item() == pytest.approx(1 / 2)
+    spread.backward()
+    assert logits.grad[2:].abs().sum() == 0 and logits.grad[:2].abs().sum() > 0
