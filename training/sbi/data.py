@@ -171,11 +171,13 @@ def make_sample_with_boundary(image: np.ndarray, record: FaceRecord, fake: bool,
 
 
 def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, views: int,
-                      recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None) -> list[np.ndarray]:
+                      recipe: Recipe = Recipe(), donor: tuple[np.ndarray, FaceRecord] | None = None,
+                      applied: list[str] | None = None) -> list[np.ndarray]:
     """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
     drawn of its own, as the same photo framed by BlazeFace a little differently; with `recipe.aligned_views`, the
-    first crop shifted instead (aligned_cuts). The first is make_sample's crop; the others are drawn after it."""
-    image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor)
+    first crop shifted instead (aligned_cuts). The first is make_sample's crop; the others are drawn after it.
+    `applied`, where given, gets the names of a pseudo-fake's transforms (self_blend's), drawing nothing."""
+    image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor, applied)
     if recipe.aligned_views:
         return aligned_cuts(image, record.box, rng, views)
     return [cut(image, None, record.box, rng, True, 0)[0] for _ in range(views)]
@@ -205,8 +207,10 @@ def aligned_cuts(image: np.ndarray, box: dict, rng: np.random.Generator, views: 
 
 
 def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, augment: bool,
-                        recipe: Recipe, donor: tuple[np.ndarray, FaceRecord] | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """The whole photo a sample is cut from, and its blend mask (None for a real face)."""
+                        recipe: Recipe, donor: tuple[np.ndarray, FaceRecord] | None,
+                        applied: list[str] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The whole photo a sample is cut from, and its blend mask (None for a real face); a pseudo-fake's transforms'
+    names go to `applied` where given (self_blend)."""
     mask = None
     if fake:
         # Drawn only when asked for, so the recipes from before this option keep their random streams.
@@ -214,7 +218,7 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
         image, mask = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
                                  record.mesh if recipe.mesh_masks else None, recipe.warp_share,
-                                 colour_match or source is not None, source, sharpen_share=recipe.sharpen_share)
+                                 colour_match or source is not None, source, applied, recipe.sharpen_share)
     elif recipe.target_share and rng.random() < recipe.target_share:
         image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize, sharpen_share=recipe.sharpen_share))
     if augment:

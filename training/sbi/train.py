@@ -43,14 +43,20 @@ RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weigh
                "box_consistency": None, "views": None, "consistency_on": None}
 
 
-def views_spread(logits: torch.Tensor, labels: torch.Tensor, views: int, real_only: bool) -> torch.Tensor:
-    """Box consistency's loss: the variance of each item's logits over its views, averaged over all items. With
-    `real_only`, pseudo-fakes' terms count as 0 (their items still count in the average), so each real face is pulled
-    exactly as hard as without it and only the pull on the pseudo-fakes is gone."""
-    spread = logits.view(-1, views).var(dim=1, unbiased=False)
-    if real_only:
-        spread = spread * (labels.view(-1, views)[:, 0] == 0)
-    return spread.mean()
+#: --consistency-on's choices: which items' views box consistency asks to agree, from their labels (one per view)
+#: and whether each is a sharpened pseudo-fake (one per item).
+CONSISTENCY_ITEMS = {
+    "all": lambda labels, sharpened: torch.ones_like(sharpened),
+    "real": lambda labels, sharpened: labels[:, 0] == 0,
+    "unsharpened": lambda labels, sharpened: ~sharpened,
+}
+
+
+def views_spread(logits: torch.Tensor, views: int, counted: torch.Tensor) -> torch.Tensor:
+    """Box consistency's loss: the variance of each item's logits over its views, averaged over all items, where
+    the items not `counted` add 0 but still count in the average, so each counted item is pulled exactly as hard as
+    when every item counts."""
+    return (logits.view(-1, views).var(dim=1, unbiased=False) * counted).mean()
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -70,7 +76,7 @@ class SelfBlendedFaces(Dataset):
     Donor faces (the recipe's other_face_share) come from `records` alone. With a `boundary_side`, each item also
     holds its blend boundary at that side (make_sample_with_boundary), for --boundary-weight. With `views` > 1,
     an item's pixels are (views, 3, size, size): one sample cut from differently jittered boxes (make_sample_views),
-    for --box-consistency."""
+    for --box-consistency, and the item also holds whether it is a pseudo-fake with a sharpened face or surroundings."""
 
     def __init__(self, records: list[FaceRecord], seed: int, augment: bool = True, recipe: Recipe = Recipe(), boundary_side: int = 0,
                  views: int = 1):
@@ -85,8 +91,10 @@ class SelfBlendedFaces(Dataset):
         rng = np.random.default_rng([self.seed, self.epoch, index])
         donor = self.donor_for(record, index) if fake else None
         if self.views > 1:
-            views = make_sample_views(read_rgb(record.file), record, fake, rng, self.views, self.recipe, donor)
-            return torch.from_numpy(np.stack(views)).permute(0, 3, 1, 2).float(), torch.tensor(float(fake))
+            applied: list[str] = []
+            views = make_sample_views(read_rgb(record.file), record, fake, rng, self.views, self.recipe, donor, applied)
+            pixels = torch.from_numpy(np.stack(views)).permute(0, 3, 1, 2).float()
+            return pixels, torch.tensor(float(fake)), torch.tensor("sharpen" in applied)
         crop, boundary = make_sample_with_boundary(read_rgb(record.file), record, fake, rng, self.augment, self.recipe, donor,
                                                    self.boundary_side)
         item = torch.from_numpy(crop).permute(2, 0, 1).float(), torch.tensor(float(fake))
@@ -138,11 +146,11 @@ class EpochBatches(Dataset):
         return len(self.batches)
 
     def __getitem__(self, index: int):
-        pixels, labels, *edges = default_collate([self.data[i] for i in self.batches[index]])
+        pixels, labels, *more = default_collate([self.data[i] for i in self.batches[index]])
         if self.data.views > 1:  # (items, views, 3, size, size): every view is a sample of its own to the labels' loss
             pixels, labels = pixels.flatten(0, 1), labels.repeat_interleave(self.data.views)
         rng = np.random.default_rng([self.seed, self.first_step + index])
-        return with_video_damage(pixels, self.data.recipe.video_share, rng), labels, *edges
+        return with_video_damage(pixels, self.data.recipe.video_share, rng), labels, *more
 
 
 def rng_states(device: torch.device) -> dict[str, torch.Tensor]:
@@ -294,9 +302,10 @@ def main(argv=None) -> int:
     parser.add_argument("--aligned-views", action="store_true", help="the views of an item differ only by a shift of whole "
                         "crop pixels (one box size, one mirror draw: sbi.data.aligned_cuts), so nothing between them is "
                         "resampled; whether box consistency's cost on sharpened pseudo-fakes is the resampling's (MODEL_CARD.md, Next steps)")
-    parser.add_argument("--consistency-on", choices=("all", "real"), default="all", help="whose views --box-consistency asks to "
-                        "agree: every item's, or only real faces' (the pseudo-fakes' views then differ freely); box consistency "
-                        "costs sharpened pseudo-fakes most (MODEL_CARD.md, Next steps 2)")
+    parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
+                        "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
+                        "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
+                        "pseudo-fakes most (MODEL_CARD.md, Next steps 2)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -391,18 +400,21 @@ def main(argv=None) -> int:
         batches = EpochBatches(data, epoch_batches(len(data), args.batch, args.seed, epoch, done=step - epoch * steps_per_epoch), step, args.seed)
         # Its own generator only seeds workers; left out, the loader would draw that seed from dropout's stream.
         loader = DataLoader(batches, batch_size=None, num_workers=args.workers, generator=torch.Generator().manual_seed(epoch))
-        for pixels, labels, *edges in loader:
+        # The loader's third part, where there is one, is the blend boundaries (--boundary-weight) or which items are
+        # sharpened pseudo-fakes (views); the two never come together.
+        for pixels, labels, *more in loader:
             pixels, labels = pixels.to(device), labels.to(device)
             wanted = targets(labels, pixels, teacher, args.distill_weight)
 
             def batch_loss() -> torch.Tensor:
                 if boundary:
                     logits, tapped = model.forward_with_map(pixels)
-                    extra = args.boundary_weight * loss_fn(boundary(tapped), edges[0].to(device))
+                    extra = args.boundary_weight * loss_fn(boundary(tapped), more[0].to(device))
                 else:
                     logits, extra = model(pixels), 0.0
                 if args.box_consistency:
-                    extra = args.box_consistency * views_spread(logits, labels, data.views, args.consistency_on == "real")
+                    counted = CONSISTENCY_ITEMS[args.consistency_on](labels.view(-1, data.views), more[0].to(device))
+                    extra = args.box_consistency * views_spread(logits, data.views, counted)
                 return loss_fn(logits.squeeze(1), wanted) + extra
 
             loss = batch_loss()

@@ -335,9 +335,23 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
         again = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
         assert all(np.array_equal(a, b) for a, b in zip(views, again))
     faces = SelfBlendedFaces(records_on_disk(tmp_path, 2), 3, recipe=recipe, views=2)
-    pixels, label = faces[1]
+    pixels, label, _ = faces[1]
     assert pixels.shape == (2, 3, 160, 160) and label == 1.0
     assert torch.equal(pixels[0], SelfBlendedFaces(faces.records, 3, recipe=recipe)[1][0])
+
+
+def test_views_say_which_pseudo_fakes_were_sharpened_without_changing_a_pixel(tmp_path):
+    # Naming the transforms draws nothing, so the views are those of a run that never asked.
+    image = face_like(2)
+    for recipe, sharpened in [(Recipe(sharpen_share=1.0), True), (Recipe(sharpen_share=1e-9), False)]:
+        for seed in range(2):
+            applied: list[str] = []
+            views = data.make_sample_views(image, RECORD, True, np.random.default_rng(seed), 2, recipe, applied=applied)
+            plain = data.make_sample_views(image, RECORD, True, np.random.default_rng(seed), 2, recipe)
+            assert all(np.array_equal(a, b) for a, b in zip(views, plain))
+            assert ("sharpen" in applied) == sharpened
+    faces = SelfBlendedFaces(records_on_disk(tmp_path, 2), 3, recipe=Recipe(sharpen_share=1.0), views=2)
+    assert faces[1][2].item() and not faces[0][2].item()  # the sharpened pseudo-fake marked, the real face not
 
 
 def test_aligned_views_are_one_crop_shifted_by_whole_pixels():

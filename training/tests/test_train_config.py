@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets, views_spread
+from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets, views_spread, CONSISTENCY_ITEMS
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
@@ -84,12 +84,16 @@ def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path,
     assert not (tmp_path / "run").exists()
 
 
-def test_the_spread_on_real_faces_only_drops_the_pseudo_fakes_terms_and_keeps_the_reals_weight():
-    # Two items of two views each: a real face whose views lie 2 apart (variance 1), a pseudo-fake 4 apart (variance 4).
-    logits = torch.tensor([[0.0], [2.0], [1.0], [5.0]], requires_grad=True)
-    labels = torch.tensor([0.0, 0.0, 1.0, 1.0])
-    assert views_spread(logits, labels, 2, real_only=False).item() == pytest.approx((1 + 4) / 2)
-    spread = views_spread(logits, labels, 2, real_only=True)
-    assert spread.item() == pytest.approx(1 / 2)
+@pytest.mark.parametrize("choice, counted", [("all", [True, True, True]), ("real", [True, False, False]),
+                                              ("unsharpened", [True, True, False])])
+def test_the_spread_counts_only_the_chosen_items_and_keeps_each_ones_weight(choice, counted):
+    # Three items of two views each: a real face whose views lie 2 apart (variance 1), a pseudo-fake 4 apart
+    # (variance 4) and a sharpened pseudo-fake 6 apart (variance 9).
+    logits = torch.tensor([[0.0], [2.0], [1.0], [5.0], [0.0], [6.0]], requires_grad=True)
+    labels = torch.tensor([0.0, 0.0, 1.0, 1.0, 1.0, 1.0]).view(-1, 2)
+    items = CONSISTENCY_ITEMS[choice](labels, torch.tensor([False, False, True]))
+    assert items.tolist() == counted
+    spread = views_spread(logits, 2, items)
+    assert spread.item() == pytest.approx(sum(v for v, c in zip([1, 4, 9], counted) if c) / 3)
     spread.backward()
-    assert logits.grad[2:].abs().sum() == 0 and logits.grad[:2].abs().sum() > 0
+    assert [bool(g.abs().sum()) for g in logits.grad.view(3, 2)] == counted
