@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import check_same_run, main, one_opencv_thread_if_forking, targets, views_spread, CONSISTENCY_ITEMS
+from sbi.train import CONSISTENCY_ITEMS, check_same_run, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
@@ -43,13 +43,6 @@ def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
 
 
-def test_aligned_views_need_views_to_align(tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        main(["--harvest", str(tmp_path / "h.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), "--aligned-views"])
-    assert "--aligned-views needs --box-consistency" in capsys.readouterr().err
-    assert not (tmp_path / "run").exists()
-
-
 def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
     teacher = lambda pixels: torch.full((len(pixels), 1), 2.0)  # noqa: E731 - every face at logit 2
     labels, pixels = torch.tensor([0.0, 1.0]), torch.zeros(2, 3, 8, 8)
@@ -76,11 +69,17 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     assert len(val) == 5 and val == [r for r in records if split_of(r.file.name) == "val"][:5]
 
 
-@pytest.mark.parametrize("options", [["--boundary-weight", "1", "--box-consistency", "1"], ["--views", "2", "--boundary-weight", "1"],
-                                     ["--box-consistency", "1", "--views", "1"], ["--views", "-1"], ["--consistency-on", "real"]])
-def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, options):
+@pytest.mark.parametrize("options, reason", [
+    (["--boundary-weight", "1", "--box-consistency", "1"], "--boundary-weight and --box-consistency or --views do not combine"),
+    (["--views", "2", "--boundary-weight", "1"], "--boundary-weight and --box-consistency or --views do not combine"),
+    (["--box-consistency", "1", "--views", "1"], "--box-consistency needs --views of at least 2"),
+    (["--views", "-1"], "--views: at least 1"),
+    (["--aligned-views"], "--aligned-views needs --box-consistency"),
+    (["--consistency-on", "real"], "--consistency-on needs --box-consistency")])
+def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
+    assert reason in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
 
 
