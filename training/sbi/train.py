@@ -32,7 +32,7 @@ from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks, width_of
 from .narrow import pick_channels
 from .norms import init_batch_norms_as_identity
-from .model import ARCHITECTURES, FaceResDeepfakeNet, build_net, restores_batch_norms
+from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net, restores_batch_norms
 from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
 from .sam import sharpness_aware_gradients
 from .video import video_damage
@@ -40,7 +40,7 @@ from .video import video_damage
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
-               "box_consistency": None, "views": None, "consistency_on": None}
+               "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None}
 
 
 #: --consistency-on's choices: which items' views box consistency asks to agree, from their labels (one per view)
@@ -306,6 +306,9 @@ def main(argv=None) -> int:
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
                         "pseudo-fakes most (MODEL_CARD.md, Next steps 2)")
+    parser.add_argument("--consistency-undropped", action="store_true", help="--box-consistency weighs the spread of the views' "
+                        "logits without the head's dropout (FaceRes networks only): with it, two views differ by two dropout draws "
+                        "besides their framing, so the loss also penalises dropout's noise, a regulariser of its own")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -315,6 +318,10 @@ def main(argv=None) -> int:
         parser.error("--box-consistency needs --views of at least 2: it weighs how far one sample's views lie apart")
     if args.consistency_on != "all" and not args.box_consistency:
         parser.error("--consistency-on needs --box-consistency: it says whose views the loss weighs")
+    if args.consistency_undropped and not args.box_consistency:
+        parser.error("--consistency-undropped needs --box-consistency: it says which logits the loss weighs")
+    if args.consistency_undropped and args.arch not in FACERES_LAYOUTS:
+        parser.error("--consistency-undropped needs a FaceRes --arch: only their head's dropout can be left out")
     if args.aligned_views and views < 2:
         parser.error("--aligned-views needs --box-consistency or --views of at least 2: it says how views differ")
     if args.boundary_weight and views > 1:
@@ -346,7 +353,8 @@ def main(argv=None) -> int:
               # Recorded only where it differs from what --box-consistency implies, as runs written before it existed meant.
               "views": views if views != implied_views else None,
               # Recorded only where some views are left out, as runs written before it existed meant all.
-              "consistency_on": args.consistency_on if args.consistency_on != "all" else None}
+              "consistency_on": args.consistency_on if args.consistency_on != "all" else None,
+              "consistency_undropped": args.consistency_undropped or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -410,11 +418,13 @@ def main(argv=None) -> int:
                 if boundary:
                     logits, tapped = model.forward_with_map(pixels)
                     extra = args.boundary_weight * loss_fn(boundary(tapped), more[0].to(device))
+                elif args.consistency_undropped:
+                    (logits, agreeing), extra = model.forward_undropped(pixels), 0.0
                 else:
                     logits, extra = model(pixels), 0.0
                 if args.box_consistency:
                     counted = CONSISTENCY_ITEMS[args.consistency_on](labels.view(-1, data.views), more[0].to(device))
-                    extra = args.box_consistency * views_spread(logits, data.views, counted)
+                    extra = args.box_consistency * views_spread(agreeing if args.consistency_undropped else logits, data.views, counted)
                 return loss_fn(logits.squeeze(1), wanted) + extra
 
             loss = batch_loss()

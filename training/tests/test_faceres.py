@@ -129,3 +129,16 @@ def test_the_tapped_map_is_the_last_downsamplings_input_and_the_logit_is_unchang
         logit, tapped = net.forward_with_map(pixels)
         assert torch.equal(logit, net(pixels))
     assert tapped.shape == (2, net.backbone.tapped_channels(), side, side)
+
+
+def test_the_undropped_logit_is_the_training_logit_without_the_heads_dropout_alone():
+    torch.manual_seed(0)
+    net = build_net("faceres-bn-narrow-128").train()  # batch norms on the batch's statistics, dropout on
+    pixels = torch.rand(4, 3, 160, 160) * 255
+    with torch.no_grad():
+        dropped, undropped = net.forward_undropped(pixels)
+        again, undropped_again = net.forward_undropped(pixels)
+        net.head.eval()  # only the dropout off; the backbone still trains
+        plain = net(pixels)
+    assert not torch.equal(dropped, again)  # two dropout draws
+    assert torch.equal(undropped, undropped_again) and torch.allclose(undropped, plain, atol=1e-6)
