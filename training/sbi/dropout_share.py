@@ -74,12 +74,11 @@ def main(argv=None) -> int:
     model = load_model(args.run, config, args.model or args.run / "model.pt")
     records, _ = load_harvest(args.harvest, args.images)
     faces = SelfBlendedFaces(training_faces(records, args.faces)[1], args.seed, recipe=recipe, views=config.get("views") or 2)
-    framing, dropout, labels = [], [], []
+    batches = []
     for start in range(0, len(faces), 32):
-        pixels, label, _ = zip(*(faces[i] for i in range(start, min(start + 32, len(faces)))))
-        parts = spread_parts(model, torch.stack(pixels))
-        framing.append(parts[0]), dropout.append(parts[1]), labels.append(torch.stack(label).numpy())
-    framing, dropout, labels = map(np.concatenate, (framing, dropout, labels))
+        pixels, labels, _ = zip(*(faces[i] for i in range(start, min(start + 32, len(faces)))))
+        batches.append((*spread_parts(model, torch.stack(pixels)), torch.stack(labels).numpy()))
+    framing, dropout, labels = (np.concatenate(part) for part in zip(*batches))
     report = {"run": str(args.run), "model": str(args.model or args.run / "model.pt"), "seed": args.seed,
               **{name: parts_report(framing[chosen], dropout[chosen])
                  for name, chosen in (("all", labels >= 0), ("real", labels == 0), ("fake", labels == 1))}}

@@ -307,8 +307,9 @@ def main(argv=None) -> int:
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
                         "pseudo-fakes most (MODEL_CARD.md, Next steps 2)")
     parser.add_argument("--consistency-undropped", action="store_true", help="--box-consistency weighs the spread of the views' "
-                        "logits without the head's dropout (FaceRes networks only): with it, two views differ by two dropout draws "
-                        "besides their framing, so the loss also penalises dropout's noise, a regulariser of its own")
+                        "logits computed without the head's dropout (FaceRes networks only); otherwise two views differ by two "
+                        "dropout draws besides their framing, and the loss also penalises dropout's noise (sbi.dropout_share). "
+                        "Its screen kept the sharpened pastes' cost (EXPERIMENTS.md, seed 49)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
