@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .data import Recipe, load_harvest, training_faces
+from .data import load_harvest, training_faces
 from .model import FaceResDeepfakeNet, build_net
 from .onnx_weights import faceres_net_from_onnx
-from .train import SelfBlendedFaces
+from .soup import recipe_of
+from .train import SelfBlendedFaces, spread_over_views
 
 
 def spread_parts(model: FaceResDeepfakeNet, pixels: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    """For (items, views, 3, size, size) crops: each item's spread of its views' undropped logits (biased variance,
-    as views_spread) and the expected part that the head's dropout adds to it."""
+    """For (items, views, 3, size, size) crops: each item's spread of its views' undropped logits (spread_over_views)
+    and the expected part that the head's dropout adds to it."""
     items, views = pixels.shape[:2]
     model.eval()
     with torch.no_grad():
@@ -39,7 +39,7 @@ def spread_parts(model: FaceResDeepfakeNet, pixels: torch.Tensor) -> tuple[np.nd
         linear, rate = model.head[-1], model.head[0].p
         undropped = linear(features).view(items, views)
         noise = (rate / (1 - rate) * ((features * linear.weight[0]) ** 2).sum(dim=1)).view(items, views)
-    return undropped.var(dim=1, unbiased=False).numpy(), (noise.mean(dim=1) * (1 - 1 / views)).numpy()
+    return spread_over_views(undropped, views).numpy(), (noise.mean(dim=1) * (1 - 1 / views)).numpy()
 
 
 def parts_report(framing: np.ndarray, dropout: np.ndarray) -> dict:
@@ -69,11 +69,10 @@ def main(argv=None) -> int:
     config = json.loads((args.run / "run.json").read_text())
     if not config.get("box_consistency") and not config.get("views"):
         raise SystemExit(f"{args.run} cut one view per sample: there is no spread to take apart")
-    recipe = Recipe(**{key: config[key] for key in asdict(Recipe()) if key in config})
     torch.manual_seed(args.seed)
     model = load_model(args.run, config, args.model or args.run / "model.pt")
     records, _ = load_harvest(args.harvest, args.images)
-    faces = SelfBlendedFaces(training_faces(records, args.faces)[1], args.seed, recipe=recipe, views=config.get("views") or 2)
+    faces = SelfBlendedFaces(training_faces(records, args.faces)[1], args.seed, recipe=recipe_of(config), views=config.get("views") or 2)
     batches = []
     for start in range(0, len(faces), 32):
         pixels, labels, _ = zip(*(faces[i] for i in range(start, min(start + 32, len(faces)))))

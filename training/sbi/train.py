@@ -52,11 +52,15 @@ CONSISTENCY_ITEMS = {
 }
 
 
+def spread_over_views(logits: torch.Tensor, views: int) -> torch.Tensor:
+    """Each item's variance of its logits over its views (not unbiased): what box consistency asks to vanish."""
+    return logits.view(-1, views).var(dim=1, unbiased=False)
+
+
 def views_spread(logits: torch.Tensor, views: int, counted: torch.Tensor) -> torch.Tensor:
-    """Box consistency's loss: the variance of each item's logits over its views, averaged over all items, where
-    the items not `counted` add 0 but still count in the average, so each counted item is pulled exactly as hard as
-    when every item counts."""
-    return (logits.view(-1, views).var(dim=1, unbiased=False) * counted).mean()
+    """Box consistency's loss: spread_over_views averaged over all items, where the items not `counted` add 0 but
+    still count in the average, so each counted item is pulled exactly as hard as when every item counts."""
+    return (spread_over_views(logits, views) * counted).mean()
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
