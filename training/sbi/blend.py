@@ -283,17 +283,36 @@ def degrade(image: np.ndarray, rng: np.random.Generator, max_blur: float = MAX_B
     photos are common, and a model that never saw them blurred takes their
     softness for a pasted face's.
     """
+    return recompressed(captured(downscaled(image, rng), rng, max_blur), rng)
+
+
+def delivery_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The part of degrade that each copy of a photo gets anew on its way to a page (a resize, a JPEG quality);
+    the blur and noise it was captured with (`captured`) it keeps."""
+    return recompressed(downscaled(image, rng), rng)
+
+
+def downscaled(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """30% of the time, the photo shrunk to 35-90% and brought back: delivered at a lower resolution."""
+    if rng.random() >= 0.3:
+        return image
+    height, width = image.shape[:2]
+    factor = rng.uniform(0.35, 0.9)
+    small = cv2.resize(image, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def captured(image: np.ndarray, rng: np.random.Generator, max_blur: float = MAX_BLUR) -> np.ndarray:
+    """Each 20% of the time, a whole-photo blur up to `max_blur` and sensor noise: damage of the capture itself."""
     out = image
-    if rng.random() < 0.3:
-        height, width = out.shape[:2]
-        factor = rng.uniform(0.35, 0.9)
-        small = cv2.resize(out, (max(8, int(width * factor)), max(8, int(height * factor))), interpolation=cv2.INTER_AREA)
-        out = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
     if rng.random() < 0.2:
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, max_blur))
     if rng.random() < 0.2:
         noise = rng.normal(0, rng.uniform(1, 6), size=out.shape)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
-    if rng.random() < 0.8:
-        out = jpeg(out, rng.integers(30, 96))
     return out
+
+
+def recompressed(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """80% of the time, the photo saved again as JPEG at a quality of 30-95."""
+    return jpeg(image, rng.integers(30, 96)) if rng.random() < 0.8 else image

@@ -9,7 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, degrade, mismatch, self_blend, similarity, to_uint8
+from .blend import (INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, captured, degrade, delivery_damage, mismatch, self_blend,
+                    similarity, to_uint8)
 from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
@@ -122,6 +123,8 @@ class Recipe:
     alike (see frequency_shift); 0 keeps its thirds.
     `aligned_views`: a sample's views (make_sample_views) differ only by a shift of whole crop pixels, not by a
     box of another size or another mirror draw, so that nothing between them is resampled (see aligned_cuts).
+    `views_own_delivery`: each of a sample's views gets its own draw of degrade's delivery damage (a resize, a JPEG
+    quality: delivery_damage), after the blur and noise they share (see make_sample_views).
     """
 
     target_share: float = 0.0
@@ -134,6 +137,7 @@ class Recipe:
     other_face_share: float = 0.0
     sharpen_share: float = 0.0
     aligned_views: bool = False
+    views_own_delivery: bool = False
 
 
 #: How many faces pick_donor chooses among.
@@ -175,8 +179,13 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
                       applied: list[str] | None = None) -> list[np.ndarray]:
     """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
     drawn of its own, as the same photo framed by BlazeFace a little differently; with `recipe.aligned_views`, the
-    first crop shifted instead (aligned_cuts). The first is make_sample's crop; the others are drawn after it.
+    first crop shifted instead (aligned_cuts); with `recipe.views_own_delivery`, each crop also resized and recompressed
+    anew. The first is make_sample's crop (but for views_own_delivery); the others are drawn after it.
     `applied`, where given, gets the names of a pseudo-fake's transforms (self_blend's), drawing nothing."""
+    if recipe.views_own_delivery:
+        # As two copies of one photo reach a page: one capture, each copy resized and recompressed on its own way.
+        image = captured(blended_and_damaged(image, record, fake, rng, False, recipe, donor, applied)[0], rng, recipe.max_blur)
+        return [cut(delivery_damage(image, rng), None, record.box, rng, True, 0)[0] for _ in range(views)]
     image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor, applied)
     if recipe.aligned_views:
         return aligned_cuts(image, record.box, rng, views)

@@ -306,6 +306,10 @@ def main(argv=None) -> int:
     parser.add_argument("--aligned-views", action="store_true", help="the views of an item differ only by a shift of whole "
                         "crop pixels (one box size, one mirror draw: sbi.data.aligned_cuts), so nothing between them is "
                         "resampled; whether box consistency's cost on sharpened pseudo-fakes is the resampling's (MODEL_CARD.md, Next steps)")
+    parser.add_argument("--views-own-delivery", action="store_true", help="each view of an item also gets its own draw of "
+                        "the delivery damage (a resize, a JPEG quality: sbi.blend.delivery_damage) after the blur and noise they "
+                        "share, as two copies of one photo reach two pages; with --box-consistency the loss then asks a score "
+                        "to hold under recompression as well as under framing")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
@@ -329,6 +333,10 @@ def main(argv=None) -> int:
         parser.error("--consistency-undropped needs a FaceRes --arch: only their head's dropout can be left out")
     if args.aligned_views and views < 2:
         parser.error("--aligned-views needs --box-consistency or --views of at least 2: it says how views differ")
+    if args.views_own_delivery and views < 2:
+        parser.error("--views-own-delivery needs --box-consistency or --views of at least 2: it says how views differ")
+    if args.views_own_delivery and args.aligned_views:
+        parser.error("--views-own-delivery and --aligned-views do not combine: views damaged apart share no pixels")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -350,7 +358,7 @@ def main(argv=None) -> int:
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
                     other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
-                    aligned_views=args.aligned_views)
+                    aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

@@ -4,8 +4,8 @@ import cv2
 import numpy as np
 import torch
 
-from sbi.blend import (aligned_donor, blend, blend_mask, degrade, feature_warp, frequency_shift, match_colour, self_blend,
-                       similarity)
+from sbi.blend import (aligned_donor, blend, blend_mask, degrade, delivery_damage, feature_warp, frequency_shift, match_colour,
+                       self_blend, similarity)
 from sbi.blur_stats import laplacian_variance
 from sbi import data
 from sbi.crop import crop_square, resample_plane
@@ -368,6 +368,31 @@ def test_aligned_views_are_one_crop_shifted_by_whole_pixels():
         assert len(matches) == 1
         shifted += matches[0] != (0, 0)
     assert shifted >= 4
+
+
+def test_views_of_their_own_delivery_share_one_capture_and_are_resized_and_recompressed_apart(monkeypatch):
+    # Each view's delivery damage starts from the same blended, blurred and noised photo, and draws its own.
+    delivered: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def recorded(photo, rng):
+        out = delivery_damage(photo, rng)
+        delivered.append((photo.copy(), out))
+        return out
+
+    monkeypatch.setattr(data, "delivery_damage", recorded)
+    image, recipe = face_like(3), Recipe(target_share=0.5, views_own_delivery=True)
+    apart = 0
+    for seed in range(8):
+        delivered.clear()
+        views = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert len(delivered) == 2 and np.array_equal(delivered[0][0], delivered[1][0])
+        apart += not np.array_equal(delivered[0][1], delivered[1][1])
+        again = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert all(np.array_equal(a, b) for a, b in zip(views, again))
+    assert apart >= 6  # both views escape the JPEG and the resize together only 0.2 x 0.2 x 0.7 x 0.7 of the time
+    delivered.clear()
+    data.make_sample_views(image, RECORD, True, np.random.default_rng(0), 2, Recipe(target_share=0.5))
+    assert delivered == []  # without the option, one damage for both views, as before
 
 
 def window(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
