@@ -309,7 +309,7 @@ def main(argv=None) -> int:
     parser.add_argument("--views-own-delivery", action="store_true", help="each view of an item also gets its own draw of "
                         "the delivery damage (a resize, a JPEG quality: sbi.blend.delivery_damage) after the blur and noise they "
                         "share, as two copies of one photo reach two pages; with --box-consistency the loss then asks a score "
-                        "to hold under recompression as well as under framing")
+                        "to hold under recompression as well as under framing. Its screen lost dfdc-dev (EXPERIMENTS.md, seed 50)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
