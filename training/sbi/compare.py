@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from .blend import jpeg
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
 from .onnx_scores import score_crops, score_mirror_images, score_together
@@ -29,12 +31,14 @@ def main(argv=None) -> int:
     parser.add_argument("--dfdc", type=Path, required=True, help="dfdc-dev folder with real/ and fake/")
     parser.add_argument("--mirror", action="store_true",
                         help="also score each model as the mean over each crop and its mirror image, against itself plain")
+    parser.add_argument("--jpeg", type=int, metavar="QUALITY", help="also score each model on the same faces cut from their "
+                        "images saved again as JPEG at QUALITY (at the boxes found in the images as they are), against itself "
+                        "on the images as they are: how much of its ranking survives a deepfake being re-shared")
     parser.add_argument("models", nargs="+", help="ONNX files, or files joined by + to score together; each is compared with the first")
     args = parser.parse_args(argv)
-    real, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "real")
-    fake, _ = dfdc_crops(args.dfdc_harvest, args.dfdc, "fake")
-    crops, labels = real + fake, np.array([0] * len(real) + [1] * len(fake))
-    crops = np.stack(crops)
+    if args.jpeg is not None and not 1 <= args.jpeg <= 100:
+        parser.error("--jpeg: a quality from 1 to 100")
+    crops, labels = faces_found(args.dfdc_harvest, args.dfdc)
     scores = [score_named(model, crops) for model in args.models]
     print(f"dfdc-dev, {len(labels)} images with a face found")
     print(f"{args.models[0]}: AUC {roc_auc(labels, scores[0]):.4f}")
@@ -44,7 +48,20 @@ def main(argv=None) -> int:
         for model, plain in zip(args.models, scores):
             mirrored = (plain + score_mirror_images(Path(model), crops)) / 2
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
+    if args.jpeg is not None:
+        recompressed, _ = faces_found(args.dfdc_harvest, args.dfdc, lambda image: jpeg(image, args.jpeg))
+        for model, plain in zip(args.models, scores):
+            print(f"{model}, images saved again at JPEG q{args.jpeg}: "
+                  f"{against(labels, plain, score_named(model, recompressed), 'the images as they are')}")
     return 0
+
+
+def faces_found(harvest: Path, folder: Path, photo: Callable[[np.ndarray], np.ndarray] = lambda image: image
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """dfdc-dev's crops, real ones first, each cut from `photo` of its image (dfdc_crops), and their labels."""
+    real, _ = dfdc_crops(harvest, folder, "real", photo)
+    fake, _ = dfdc_crops(harvest, folder, "fake", photo)
+    return np.stack(real + fake), np.array([0] * len(real) + [1] * len(fake))
 
 
 def score_named(name: str, crops: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,12 @@ def dfdc_faces(harvest: Path, folder: Path, name: str) -> tuple[list[FaceRecord]
     return load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
 
 
-def dfdc_crops(harvest: Path, folder: Path, name: str) -> tuple[list[np.ndarray], int]:
-    """The app's crops of those faces (dfdc_faces), and how many images had none. Evaluation only."""
+def dfdc_crops(harvest: Path, folder: Path, name: str,
+               photo: Callable[[np.ndarray], np.ndarray] = lambda image: image) -> tuple[list[np.ndarray], int]:
+    """The app's crops of those faces (dfdc_faces), and how many images had none. Evaluation only. Each crop is cut
+    from `photo` of its image (the image as it is unless asked), at the box found in the image as it is."""
     faces, faceless = dfdc_faces(harvest, folder, name)
-    return [crop(read_rgb(record.file), record.box) for record in faces], faceless
+    return [crop(photo(read_rgb(record.file)), record.box) for record in faces], faceless
 
 
 def jitter(box: dict, rng: np.random.Generator) -> dict:

@@ -1,0 +1,53 @@
+"""sbi.compare's --jpeg: the same faces, cut at the same boxes from their images saved again, against themselves."""
+import json
+import re
+
+import cv2
+import numpy as np
+import pytest
+
+from sbi import compare
+from sbi.blend import jpeg
+from sbi.data import crop, read_rgb
+
+BOX = {"x": 8, "y": 8, "width": 48, "height": 48, "score": 0.9,
+       "keypoints": [{"x": 20 + k, "y": 24 + k} for k in range(6)]}
+
+
+def dfdc_like(tmp_path):
+    """Two real and two fake 64x64 photos of fine noise (which JPEG q10 visibly changes), each with one face found."""
+    rng = np.random.default_rng(0)
+    for name in ("real", "fake"):
+        (tmp_path / name).mkdir()
+        rows = []
+        for k in range(2):
+            cv2.imwrite(str(tmp_path / name / f"{k}.png"), rng.integers(0, 256, (64, 64, 3), dtype=np.uint8))
+            rows.append(json.dumps({"file": f"{k}.png", "faces": [BOX]}))
+        (tmp_path / f"dfdc-{name}.jsonl").write_text("\n".join(rows) + "\n")
+    return tmp_path
+
+
+def test_jpeg_scores_each_model_on_the_recompressed_images_at_the_same_boxes(tmp_path, monkeypatch, capsys):
+    folder = dfdc_like(tmp_path)
+    scored: list[np.ndarray] = []
+
+    def brightness(model, crops):  # a stand-in scorer that any change of pixels moves
+        scored.append(crops)
+        return crops.reshape(len(crops), -1).mean(axis=1).astype(np.float32)
+
+    monkeypatch.setattr(compare, "score_crops", brightness)
+    compare.main(["--dfdc-harvest", str(folder), "--dfdc", str(folder), "--jpeg", "10", "a.onnx", "b.onnx"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if "images saved again at JPEG q10" in line][0].startswith("a.onnx, ")
+    assert sum("against the images as they are" in line for line in lines) == 2
+    # Two models on the images as they are, then each on the recompressed ones: real faces first, as labelled.
+    assert len(scored) == 4 and np.array_equal(scored[0], scored[1]) and np.array_equal(scored[2], scored[3])
+    expected = [crop(jpeg(read_rgb(folder / name / f"{k}.png"), 10), BOX) for name in ("real", "fake") for k in range(2)]
+    assert np.array_equal(scored[2], np.stack(expected)) and not np.array_equal(scored[2], scored[0])
+    assert all(re.search(r"AUC \d\.\d{4}", line) for line in lines[1:])
+
+
+def test_jpeg_quality_out_of_range_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        compare.main(["--dfdc-harvest", str(tmp_path), "--dfdc", str(tmp_path), "--jpeg", "0", "a.onnx"])
+    assert "--jpeg: a quality from 1 to 100" in capsys.readouterr().err
