@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .blend import jpeg
-from .data import dfdc_crops
+from .data import as_it_is, dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
 from .onnx_scores import score_crops, score_mirror_images, score_together
 
@@ -56,8 +56,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def faces_found(harvest: Path, folder: Path, photo: Callable[[np.ndarray], np.ndarray] = lambda image: image
-                ) -> tuple[np.ndarray, np.ndarray]:
+def faces_found(harvest: Path, folder: Path, photo: Callable[[np.ndarray], np.ndarray] = as_it_is) -> tuple[np.ndarray, np.ndarray]:
     """dfdc-dev's crops, real ones first, each cut from `photo` of its image (dfdc_crops), and their labels."""
     real, _ = dfdc_crops(harvest, folder, "real", photo)
     fake, _ = dfdc_crops(harvest, folder, "fake", photo)

@@ -80,8 +80,13 @@ def dfdc_faces(harvest: Path, folder: Path, name: str) -> tuple[list[FaceRecord]
     return load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
 
 
+def as_it_is(image: np.ndarray) -> np.ndarray:
+    """The photo unchanged: dfdc_crops' `photo` unless a caller damages it first."""
+    return image
+
+
 def dfdc_crops(harvest: Path, folder: Path, name: str,
-               photo: Callable[[np.ndarray], np.ndarray] = lambda image: image) -> tuple[list[np.ndarray], int]:
+               photo: Callable[[np.ndarray], np.ndarray] = as_it_is) -> tuple[list[np.ndarray], int]:
     """The app's crops of those faces (dfdc_faces), and how many images had none. Evaluation only. Each crop is cut
     from `photo` of its image (the image as it is unless asked), at the box found in the image as it is."""
     faces, faceless = dfdc_faces(harvest, folder, name)
