@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .blend import jpeg
-from .data import as_it_is, dfdc_crops
+from .damage import as_it_is
+from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
 from .onnx_scores import score_crops, score_mirror_images, score_together
 

@@ -22,9 +22,14 @@ def low_light(image: np.ndarray) -> np.ndarray:
     return np.clip(noisy, 0, 255).astype(np.uint8)
 
 
+def as_it_is(image: np.ndarray) -> np.ndarray:
+    """The photo unchanged: the clean condition, and what sbi.data.dfdc_crops cuts from unless asked otherwise."""
+    return image
+
+
 #: Name (as in metrics.json, after "real_") → the damage.
 REAL_PHOTO_CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "clean": lambda image: image,
+    "clean": as_it_is,
     "jpeg_q20": lambda image: jpeg(image, 20),
     "blur_sigma2": lambda image: cv2.GaussianBlur(image, (0, 0), 2),
     "low_light": low_light,

@@ -13,6 +13,7 @@ import numpy as np
 from .blend import (INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, captured, degrade, delivery_damage, mismatch, self_blend,
                     similarity, to_uint8)
 from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
+from .damage import as_it_is
 
 #: Percent of images (by a hash of the file name, so the split never changes) held out for test and validation.
 TEST_PERCENT = 5
@@ -78,11 +79,6 @@ def dfdc_faces(harvest: Path, folder: Path, name: str) -> tuple[list[FaceRecord]
     """The app's faces in one dfdc-dev class ('real' or 'fake': `harvest`/dfdc-NAME.jsonl over `folder`/NAME),
     and how many of its images had no face. Evaluation only."""
     return load_harvest(harvest / f"dfdc-{name}.jsonl", folder / name)
-
-
-def as_it_is(image: np.ndarray) -> np.ndarray:
-    """The photo unchanged: dfdc_crops' `photo` unless a caller damages it first."""
-    return image
 
 
 def dfdc_crops(harvest: Path, folder: Path, name: str,
