@@ -89,11 +89,17 @@ def dfdc_crops(harvest: Path, folder: Path, name: str,
     return [crop(photo(read_rgb(record.file)), record.box) for record in faces], faceless
 
 
-def jitter(box: dict, rng: np.random.Generator) -> dict:
-    """Detector boxes move a little from frame to frame; train on that spread."""
-    scale = rng.uniform(0.94, 1.06)
-    cx = box["x"] + box["width"] / 2 + rng.uniform(-0.04, 0.04) * box["width"]
-    cy = box["y"] + box["height"] / 2 + rng.uniform(-0.04, 0.04) * box["height"]
+#: How far jitter moves a box: its size by up to this share each way, its centre by up to this share of its side.
+JITTER_SCALE, JITTER_SHIFT = 0.06, 0.04
+
+
+def jitter(box: dict, rng: np.random.Generator, spread: float = 1.0) -> dict:
+    """Detector boxes move a little from frame to frame; train on that spread (`spread` times as far, for
+    make_sample_views' later views)."""
+    scale = rng.uniform(1 - JITTER_SCALE * spread, 1 + JITTER_SCALE * spread)
+    shift = JITTER_SHIFT * spread
+    cx = box["x"] + box["width"] / 2 + rng.uniform(-shift, shift) * box["width"]
+    cy = box["y"] + box["height"] / 2 + rng.uniform(-shift, shift) * box["height"]
     width, height = box["width"] * scale, box["height"] * scale
     return {"x": cx - width / 2, "y": cy - height / 2, "width": width, "height": height}
 
@@ -129,6 +135,8 @@ class Recipe:
     box of another size or another mirror draw, so that nothing between them is resampled (see aligned_cuts).
     `views_own_delivery`: each of a sample's views gets its own draw of degrade's delivery damage (a resize, a JPEG
     quality: delivery_damage), after the blur and noise they share (see make_sample_views).
+    `view_spread`: a sample's views after the first are cut from boxes jittered this many times as far (see jitter);
+    the first keeps the jitter of BlazeFace's own moves.
     """
 
     target_share: float = 0.0
@@ -142,6 +150,7 @@ class Recipe:
     sharpen_share: float = 0.0
     aligned_views: bool = False
     views_own_delivery: bool = False
+    view_spread: float = 1.0
 
 
 #: How many faces pick_donor chooses among.
@@ -184,16 +193,23 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
     drawn of its own, as the same photo framed by BlazeFace a little differently; with `recipe.aligned_views`, the
     first crop shifted instead (aligned_cuts); with `recipe.views_own_delivery`, each crop also resized and recompressed
-    anew. The first is make_sample's crop (but for views_own_delivery); the others are drawn after it.
+    anew; the crops after the first from boxes jittered `recipe.view_spread` times as far. The first is make_sample's
+    crop (but for views_own_delivery); the others are drawn after it.
     `applied`, where given, gets the names of a pseudo-fake's transforms (self_blend's), drawing nothing."""
     if recipe.views_own_delivery:
         # As two copies of one photo reach a page: one capture, each copy resized and recompressed on its own way.
         image = captured(blended_and_damaged(image, record, fake, rng, False, recipe, donor, applied)[0], rng, recipe.max_blur)
-        return [cut(delivery_damage(image, rng), None, record.box, rng, True, 0)[0] for _ in range(views)]
+        return [cut(delivery_damage(image, rng), None, record.box, rng, True, 0, view_spread(recipe, view))[0]
+                for view in range(views)]
     image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor, applied)
     if recipe.aligned_views:
         return aligned_cuts(image, record.box, rng, views)
-    return [cut(image, None, record.box, rng, True, 0)[0] for _ in range(views)]
+    return [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view))[0] for view in range(views)]
+
+
+def view_spread(recipe: Recipe, view: int) -> float:
+    """How far the box of a sample's `view` (0 first) is jittered, in multiples of BlazeFace's own moves."""
+    return recipe.view_spread if view else 1.0
 
 
 #: How far aligned_cuts shifts a view, in crop pixels each way. Two jittered boxes' centres lie up to 8% of the box
@@ -239,18 +255,19 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     return image, mask
 
 
-def framing(box: dict, width: int, height: int, rng: np.random.Generator) -> tuple[CropSquare, bool]:
-    """A training crop's square around `box` jittered, and whether the crop is mirrored: the draws of cut and
-    aligned_cuts, in that order, so that both cut the same first crop from the same stream."""
-    return crop_square(jitter(box, rng), width, height), bool(rng.random() < 0.5)
+def framing(box: dict, width: int, height: int, rng: np.random.Generator, spread: float = 1.0) -> tuple[CropSquare, bool]:
+    """A training crop's square around `box` jittered (`spread` times as far), and whether the crop is mirrored: the
+    draws of cut and aligned_cuts, in that order, so that both cut the same first crop from the same stream."""
+    return crop_square(jitter(box, rng, spread), width, height), bool(rng.random() < 0.5)
 
 
 def cut(image: np.ndarray, mask: np.ndarray | None, box: dict, rng: np.random.Generator, augment: bool,
-        boundary_side: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """The classifier's crop of `image` around `box` (jittered and perhaps mirrored when augmenting), and the blend
-    boundary over the same crop where `boundary_side` asks for it (see make_sample_with_boundary)."""
+        boundary_side: int, spread: float = 1.0) -> tuple[np.ndarray, np.ndarray | None]:
+    """The classifier's crop of `image` around `box` (jittered, `spread` times as far, and perhaps mirrored when
+    augmenting), and the blend boundary over the same crop where `boundary_side` asks for it (see
+    make_sample_with_boundary)."""
     height, width = image.shape[:2]
-    square, mirror = framing(box, width, height, rng) if augment else (crop_square(box, width, height), False)
+    square, mirror = framing(box, width, height, rng, spread) if augment else (crop_square(box, width, height), False)
     out = resample_square(image, square, CLASSIFIER_INPUT_SIZE)
     boundary = None
     if boundary_side:

@@ -310,6 +310,11 @@ def main(argv=None) -> int:
                         "the delivery damage (a resize, a JPEG quality: sbi.blend.delivery_damage) after the blur and noise they "
                         "share, as two copies of one photo reach two pages; with --box-consistency the loss then asks a score "
                         "to hold under recompression as well as under framing. Its screen lost dfdc-dev (EXPERIMENTS.md, seed 50)")
+    parser.add_argument("--view-spread", type=float, default=1.0, help="an item's views after the first are cut from boxes "
+                        "jittered this many times as far as BlazeFace's box moves (its centre up to 4%% of its side, its size up to "
+                        "6%%, each times this), the first as usual; with --box-consistency the loss then asks a score to hold over "
+                        "wider framings. Box consistency's gain on dfdc-dev comes from views cut at other scales (EXPERIMENTS.md, "
+                        "seed 46); 1 keeps the usual jitter")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
@@ -337,6 +342,12 @@ def main(argv=None) -> int:
         parser.error("--views-own-delivery needs --box-consistency or --views of at least 2: it says how views differ")
     if args.views_own_delivery and args.aligned_views:
         parser.error("--views-own-delivery and --aligned-views do not combine: views damaged apart share no pixels")
+    if not 0 < args.view_spread <= 5:
+        parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
+    if args.view_spread != 1 and views < 2:
+        parser.error("--view-spread needs --box-consistency or --views of at least 2: it says how views differ")
+    if args.view_spread != 1 and args.aligned_views:
+        parser.error("--view-spread and --aligned-views do not combine: aligned views share one box")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -358,7 +369,8 @@ def main(argv=None) -> int:
     recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
                     other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
-                    aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery)
+                    aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery,
+                    view_spread=args.view_spread)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

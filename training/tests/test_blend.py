@@ -9,7 +9,7 @@ from sbi.blend import (aligned_donor, blend, blend_mask, degrade, delivery_damag
 from sbi.blur_stats import laplacian_variance
 from sbi import data
 from sbi.crop import crop_square, resample_plane
-from sbi.data import FaceRecord, Recipe, crop, make_sample, make_sample_with_boundary, pick_donor, read_rgb
+from sbi.data import FaceRecord, Recipe, crop, jitter, make_sample, make_sample_with_boundary, pick_donor, read_rgb
 from sbi.train import SelfBlendedFaces
 
 KEYPOINTS = np.array([[70, 80], [130, 80], [100, 110], [100, 140], [35, 95], [165, 95]], dtype=np.float32)
@@ -310,7 +310,7 @@ def test_the_boundary_target_leaves_the_crops_as_they_were_and_lies_where_the_bl
 def test_a_mirrored_crop_has_its_boundary_mirrored_with_it(monkeypatch):
     # Without damage and jitter (they draw nothing then), augmenting differs only by the mirror, drawn last.
     monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
-    monkeypatch.setattr(data, "jitter", lambda box, rng: box)
+    monkeypatch.setattr(data, "jitter", lambda box, rng, spread: box)
     image, mirrored = face_like(6), 0
     for seed in range(8):
         plain = make_sample_with_boundary(image, RECORD, True, np.random.default_rng(seed), augment=False, boundary_side=8)
@@ -393,6 +393,40 @@ def test_views_of_their_own_delivery_share_one_capture_and_are_resized_and_recom
     delivered.clear()
     data.make_sample_views(image, RECORD, True, np.random.default_rng(0), 2, Recipe(target_share=0.5))
     assert delivered == []  # without the option, one damage for both views, as before
+
+
+def test_views_after_the_first_are_cut_from_boxes_jittered_farther(monkeypatch):
+    # The first view keeps BlazeFace's own moves (make_sample's crop); the second's box moves up to twice as far.
+    boxes: list[tuple[float, dict]] = []
+
+    def recorded(box, rng, spread=1.0):
+        out = jitter(box, rng, spread)
+        boxes.append((spread, out))
+        return out
+
+    monkeypatch.setattr(data, "jitter", recorded)
+    image, recipe = face_like(2), Recipe(target_share=0.5, view_spread=2.0)
+    second_scales = []
+    for seed in range(30):
+        boxes.clear()
+        views = data.make_sample_views(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), 2, recipe)
+        assert [spread for spread, _ in boxes] == [1.0, 2.0]
+        first, second = (box["width"] / BOX["width"] for _, box in boxes)
+        assert np.array_equal(views[0], make_sample(image, RECORD, seed % 2 == 1, np.random.default_rng(seed), recipe=recipe))
+        assert 0.94 <= first <= 1.06 and 0.88 <= second <= 1.12
+        second_scales.append(second)
+    assert any(not 0.94 <= scale <= 1.06 for scale in second_scales)  # half of them lie outside the usual range
+
+
+def test_the_usual_jitter_draws_what_it_always_drew():
+    # Runs trained before view_spread existed resume on the same stream: scale, then the centre's two shifts.
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        scale, dx, dy = rng.uniform(0.94, 1.06), rng.uniform(-0.04, 0.04), rng.uniform(-0.04, 0.04)
+        box = jitter(BOX, np.random.default_rng(seed))
+        assert box["width"] == BOX["width"] * scale
+        assert box["x"] + box["width"] / 2 == BOX["x"] + BOX["width"] / 2 + dx * BOX["width"]
+        assert box["y"] + box["height"] / 2 == BOX["y"] + BOX["height"] / 2 + dy * BOX["height"]
 
 
 def window(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
