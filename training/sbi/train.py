@@ -314,7 +314,7 @@ def main(argv=None) -> int:
                         "jittered this many times as far as BlazeFace's box moves (its centre up to 4%% of its side, its size up to "
                         "6%%, each times this), the first as usual; with --box-consistency the loss then asks a score to hold over "
                         "wider framings. Box consistency's gain on dfdc-dev comes from views cut at other scales (EXPERIMENTS.md, "
-                        "seed 46); 1 keeps the usual jitter")
+                        "seed 46); 1 keeps the usual jitter. Its screen at 2 ranked dfdc-dev no better (EXPERIMENTS.md, seed 51)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
