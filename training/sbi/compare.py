@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import onnx
 
 from .blend import jpeg
 from .damage import as_it_is
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
-from .onnx_scores import score_crops, score_mirror_images, score_together
+from .onnx_scores import first_view_only, score_crops, score_mirror_images, score_together
 
 
 def main(argv=None) -> int:
@@ -35,6 +37,9 @@ def main(argv=None) -> int:
     parser.add_argument("--jpeg", type=int, metavar="QUALITY", help="also score each model on the same faces cut from their "
                         "images saved again as JPEG at QUALITY (at the boxes found in the images as they are), against itself "
                         "on the images as they are: how much of its ranking survives a deepfake being re-shared")
+    parser.add_argument("--first-view", action="store_true", help="also score each file that looks at a face's mirror image "
+                        "only from a cut (sbi.second_view) on the face alone, one run each, against itself as the page scores "
+                        "it: what the second view adds on real swaps")
     parser.add_argument("models", nargs="+", help="ONNX files, or files joined by + to score together; each is compared with the first")
     args = parser.parse_args(argv)
     if args.jpeg is not None and not 1 <= args.jpeg <= 100:
@@ -49,6 +54,16 @@ def main(argv=None) -> int:
         for model, plain in zip(args.models, scores):
             mirrored = (plain + score_mirror_images(Path(model), crops)) / 2
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
+    if args.first_view:
+        for model, plain in zip(args.models, scores):
+            one_view = first_view_only(onnx.load(model)) if "+" not in model else None
+            if one_view is None:
+                print(f"{model}: no cut, so no first view alone to score")
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "first-view.onnx"
+                onnx.save(one_view, path)
+                print(f"{model}, first view alone: {against(labels, plain, score_crops(path, crops), 'itself as the page scores it')}")
     if args.jpeg is not None:
         recompressed, _ = faces_found(args.dfdc_harvest, args.dfdc, lambda image: jpeg(image, args.jpeg))
         for model, plain in zip(args.models, scores):

@@ -21,11 +21,30 @@ REPO = Path(__file__).resolve().parents[2]
 LOGIT_OUTPUT, SECOND_VIEW_OUTPUT = "deepfake_logit", "second_view_from"
 
 
+def _cut_node(model: onnx.ModelProto) -> onnx.NodeProto | None:
+    """The Constant node that holds a one-view file's cut (sbi.second_view); None in a file without one."""
+    return next((node for node in model.graph.node if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]),
+                None)
+
+
 def second_view_from(model: onnx.ModelProto) -> float | None:
     """The calibrated logit from which a file as sbi.second_view writes it looks at a face's mirror image; None
     for a file that looks at every face the same way."""
-    return next((float(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
-                 if node.op_type == "Constant" and list(node.output) == [SECOND_VIEW_OUTPUT]), None)
+    node = _cut_node(model)
+    return None if node is None else float(numpy_helper.to_array(node.attribute[0].t))
+
+
+def first_view_only(model: onnx.ModelProto) -> onnx.ModelProto | None:
+    """A copy of a one-view file whose cut no face reaches, so that the runner scores every face on its first view
+    alone; None for a file without a cut."""
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    node = _cut_node(copy)
+    if node is None:
+        return None
+    tensor = node.attribute[0].t
+    tensor.CopyFrom(numpy_helper.from_array(np.array(np.finfo(np.float32).max, dtype=np.float32), tensor.name))
+    return copy
 
 
 def score_crops_and_views(model: Path, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,8 @@
-"""sbi.compare's --jpeg: the same faces, cut at the same boxes from their images saved again, against themselves."""
+"""sbi.compare's --jpeg (the same faces, cut at the same boxes from their images saved again, against themselves) and
+--first-view (a one-view file scored without its second view, against itself)."""
 import json
 import re
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -51,3 +53,22 @@ def test_jpeg_quality_out_of_range_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         compare.main(["--dfdc-harvest", str(tmp_path), "--dfdc", str(tmp_path), "--jpeg", "0", "a.onnx"])
     assert "--jpeg: a quality from 1 to 100" in capsys.readouterr().err
+
+
+def test_first_view_scores_a_file_with_a_cut_without_its_second_view_and_names_one_without(tmp_path, monkeypatch, capsys):
+    folder = dfdc_like(tmp_path)
+    scored: list[str] = []
+
+    def by_file(model, crops):  # a stand-in scorer: the file with the cut as the page scores it, its first view alone
+        scored.append(Path(model).name)
+        return crops.reshape(len(crops), -1).mean(axis=1).astype(np.float32) * (1 if Path(model).name == "first-view.onnx" else -1)
+
+    monkeypatch.setattr(compare, "score_crops", by_file)
+    monkeypatch.setattr(compare.onnx, "load", lambda model: model)
+    monkeypatch.setattr(compare.onnx, "save", lambda model, path: Path(path).write_bytes(b""))
+    monkeypatch.setattr(compare, "first_view_only", lambda model: None if model == "plain.onnx" else model)
+    compare.main(["--dfdc-harvest", str(folder), "--dfdc", str(folder), "--first-view", "cut.onnx", "plain.onnx"])
+    lines = capsys.readouterr().out.splitlines()
+    assert scored == ["cut.onnx", "plain.onnx", "first-view.onnx"]
+    assert re.match(r"cut\.onnx, first view alone: AUC \d\.\d{4}, [+-]\d\.\d{4} against itself as the page scores it", lines[3])
+    assert lines[4] == "plain.onnx: no cut, so no first view alone to score"

@@ -8,7 +8,7 @@ from conftest import lively_net
 
 from sbi.export import export_onnx
 from sbi.model import CalibratedNet, MirrorAveraged
-from sbi.onnx_scores import score_crops, score_crops_and_views, second_view_from
+from sbi.onnx_scores import first_view_only, score_crops, score_crops_and_views, second_view_from
 from sbi.onnx_weights import logits_net_from_onnx
 from sbi.quantize import quantize_weights
 from sbi.second_view import cut_from_gaps, rewritten, second_view_graph
@@ -108,3 +108,16 @@ def test_tells_which_faces_took_the_second_view(views, tmp_path):
     assert second_view_from(onnx.load(str(path))) == pytest.approx(float(np.median(SCALE * views[1] + BIAS)))
     onnx.save(one_view, str(tmp_path / "one-view.onnx"))
     assert second_view_from(onnx.load(str(tmp_path / "one-view.onnx"))) is None
+
+
+def test_a_file_without_its_second_view_scores_every_face_on_the_first_alone(views, tmp_path):
+    crops, face, _, one_view = views
+    path, calibrated, wants = cut_at_the_median(views, tmp_path)
+    alone = tmp_path / "first-view.onnx"
+    onnx.save(first_view_only(onnx.load(str(path))), str(alone))
+    scores, taken = score_crops_and_views(alone, crops)
+    np.testing.assert_array_equal(taken, 1)
+    np.testing.assert_allclose(scores, sigmoid(calibrated), rtol=1e-4, atol=1e-6)
+    # The file it came from is left as it was: half its faces still take both views.
+    np.testing.assert_array_equal(score_crops_and_views(path, crops)[1], np.where(wants, 2, 1))
+    assert first_view_only(one_view) is None  # a file without a cut has no first view to keep apart
