@@ -19,13 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import onnx
 
 from .blend import jpeg
 from .damage import as_it_is
 from .data import dfdc_crops
 from .metrics import paired_auc_difference, roc_auc
-from .onnx_scores import first_view_only, score_crops, score_mirror_images, score_together
+from .onnx_scores import first_view_file, score_crops, score_mirror_images, score_together
 
 
 def main(argv=None) -> int:
@@ -56,13 +55,11 @@ def main(argv=None) -> int:
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
     if args.first_view:
         for model, plain in zip(args.models, scores):
-            one_view = first_view_only(onnx.load(model)) if "+" not in model else None
-            if one_view is None:
-                print(f"{model}: no cut, so no first view alone to score")
-                continue
             with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "first-view.onnx"
-                onnx.save(one_view, path)
+                path = first_view_file(Path(model), Path(folder)) if "+" not in model else None
+                if path is None:
+                    print(f"{model}: no cut, so no first view alone to score")
+                    continue
                 print(f"{model}, first view alone: {against(labels, plain, score_crops(path, crops), 'itself as the page scores it')}")
     if args.jpeg is not None:
         recompressed, _ = faces_found(args.dfdc_harvest, args.dfdc, lambda image: jpeg(image, args.jpeg))

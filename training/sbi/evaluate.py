@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import cv2
@@ -30,7 +31,7 @@ from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
 from .metrics import auc_interval, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
-from .onnx_scores import score_crops_and_views, second_view_from
+from .onnx_scores import first_view_file, score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
@@ -178,9 +179,15 @@ def main(argv=None) -> int:
     parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
     parser.add_argument("--limit", type=int, default=0, help="test faces to use (0: all)")
     parser.add_argument("--out", type=Path, nargs="+", help="where each model's report goes, in --model's order")
+    parser.add_argument("--first-view", action="store_true", help="measure each file that looks at a face's mirror image only "
+                        "from a cut (sbi.second_view) on every face's first view alone, its mirror image never scored: what one "
+                        "run per face would give")
     args = parser.parse_args(argv)
     if args.out and len(args.out) != len(args.model):
         parser.error(f"--out names {len(args.out)} files for {len(args.model)} models")
+    for model in args.model if args.first_view else []:
+        if second_view_from(onnx.load(str(model))) is None:
+            parser.error(f"--first-view: {model} has no cut, so no first view alone to measure")
 
     records, _ = load_harvest(args.utk_harvest, args.utk)
     test = [r for r in records if split_of(r.file.name) == "test"]
@@ -217,7 +224,12 @@ def main(argv=None) -> int:
 
     dfdc_sharpness = dfdc_sharpness_of(sets) if "dfdc_real" in sets.groups else None
     for model, out in zip(args.model, args.out or [None] * len(args.model)):
-        text = json.dumps(report_of(model, sets, ages, dfdc_faceless, dfdc_sharpness, transforms), indent=2)
+        with tempfile.TemporaryDirectory() as folder:
+            measured = first_view_file(model, Path(folder)) if args.first_view else model
+            report = report_of(measured, sets, ages, dfdc_faceless, dfdc_sharpness, transforms)
+        if args.first_view:
+            report["model"] = f"{model}, first view alone"
+        text = json.dumps(report, indent=2)
         print(text)
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)

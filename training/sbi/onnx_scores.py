@@ -47,6 +47,17 @@ def first_view_only(model: onnx.ModelProto) -> onnx.ModelProto | None:
     return copy
 
 
+def first_view_file(model: Path, folder: Path) -> Path | None:
+    """first_view_only's copy of the file at `model`, written into `folder`; None, writing nothing, for a file without
+    a cut."""
+    copy = first_view_only(onnx.load(str(model)))
+    if copy is None:
+        return None
+    path = folder / "first-view.onnx"
+    onnx.save(copy, str(path))
+    return path
+
+
 def score_crops_and_views(model: Path, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The model's score for each of `crops`, (N, size, size, 3) RGB uint8, and how many views it took (1 or 2)."""
     with tempfile.TemporaryDirectory() as folder:

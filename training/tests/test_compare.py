@@ -64,9 +64,7 @@ def test_first_view_scores_a_file_with_a_cut_without_its_second_view_and_names_o
         return crops.reshape(len(crops), -1).mean(axis=1).astype(np.float32) * (1 if Path(model).name == "first-view.onnx" else -1)
 
     monkeypatch.setattr(compare, "score_crops", by_file)
-    monkeypatch.setattr(compare.onnx, "load", lambda model: model)
-    monkeypatch.setattr(compare.onnx, "save", lambda model, path: Path(path).write_bytes(b""))
-    monkeypatch.setattr(compare, "first_view_only", lambda model: None if model == "plain.onnx" else model)
+    monkeypatch.setattr(compare, "first_view_file", lambda model, folder: None if model.name == "plain.onnx" else folder / "first-view.onnx")
     compare.main(["--dfdc-harvest", str(folder), "--dfdc", str(folder), "--first-view", "cut.onnx", "plain.onnx"])
     lines = capsys.readouterr().out.splitlines()
     assert scored == ["cut.onnx", "plain.onnx", "first-view.onnx"]

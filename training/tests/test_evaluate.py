@@ -1,5 +1,8 @@
 import numpy as np
+import onnx
+import pytest
 
+from sbi import evaluate
 from sbi.evaluate import by_kind, by_measure
 from sbi.metrics import roc_auc
 
@@ -25,3 +28,14 @@ def test_by_kind_gives_each_kind_of_fake_its_own_row_against_every_real_face():
     assert rows["blur"]["fakes"] == 4 and rows["blur"]["count"] == 8  # the row counts the reals too
     assert rows["blur"]["auc"] == roc_auc([0] * 4 + [1] * 4, np.concatenate([REALS, [0.15, 0.35, 0.95, 0.85]]))
     assert rows["sharpen"]["false_negative_rate"] == 0.5
+
+
+def test_first_view_refuses_a_file_without_a_cut_before_building_any_crop(tmp_path, capsys):
+    graph = onnx.helper.make_graph([onnx.helper.make_node("Identity", ["pixels"], ["deepfake_logit"])], "plain",
+                                   [onnx.helper.make_tensor_value_info("pixels", onnx.TensorProto.FLOAT, [1])],
+                                   [onnx.helper.make_tensor_value_info("deepfake_logit", onnx.TensorProto.FLOAT, [1])])
+    onnx.save(onnx.helper.make_model(graph), str(tmp_path / "plain.onnx"))
+    with pytest.raises(SystemExit):
+        evaluate.main(["--model", str(tmp_path / "plain.onnx"), "--utk-harvest", str(tmp_path / "none.jsonl"),
+                       "--utk", str(tmp_path), "--first-view"])
+    assert "--first-view: " + str(tmp_path / "plain.onnx") + " has no cut" in capsys.readouterr().err
