@@ -336,16 +336,16 @@ def main(argv=None) -> int:
         parser.error("--consistency-undropped needs --box-consistency: it says which logits the loss weighs")
     if args.consistency_undropped and args.arch not in FACERES_LAYOUTS:
         parser.error("--consistency-undropped needs a FaceRes --arch: only their head's dropout can be left out")
-    if args.aligned_views and views < 2:
-        parser.error("--aligned-views needs --box-consistency or --views of at least 2: it says how views differ")
-    if args.views_own_delivery and views < 2:
-        parser.error("--views-own-delivery needs --box-consistency or --views of at least 2: it says how views differ")
-    if args.views_own_delivery and args.aligned_views:
-        parser.error("--views-own-delivery and --aligned-views do not combine: views damaged apart share no pixels")
     if not 0 < args.view_spread <= 5:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
-    if args.view_spread != 1 and views < 2:
-        parser.error("--view-spread needs --box-consistency or --views of at least 2: it says how views differ")
+    # The options that say how an item's views differ, each asked for or not.
+    view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
+                    "--view-spread": args.view_spread != 1}
+    for option, asked in view_options.items():
+        if asked and views < 2:
+            parser.error(f"{option} needs --box-consistency or --views of at least 2: it says how views differ")
+    if args.views_own_delivery and args.aligned_views:
+        parser.error("--views-own-delivery and --aligned-views do not combine: views damaged apart share no pixels")
     if args.view_spread != 1 and args.aligned_views:
         parser.error("--view-spread and --aligned-views do not combine: aligned views share one box")
     if args.boundary_weight and views > 1:
