@@ -38,7 +38,8 @@ def main(argv=None) -> int:
                         "on the images as they are: how much of its ranking survives a deepfake being re-shared")
     parser.add_argument("--first-view", action="store_true", help="also score each file that looks at a face's mirror image "
                         "only from a cut (sbi.second_view) on the face alone, one run each, against itself as the page scores "
-                        "it: what the second view adds on real swaps")
+                        "it (what the second view adds on real swaps) and, after the first file, against the first file: "
+                        "whether one run of a candidate does what the first does")
     parser.add_argument("models", nargs="+", help="ONNX files, or files joined by + to score together; each is compared with the first")
     args = parser.parse_args(argv)
     if args.jpeg is not None and not 1 <= args.jpeg <= 100:
@@ -54,13 +55,16 @@ def main(argv=None) -> int:
             mirrored = (plain + score_mirror_images(Path(model), crops)) / 2
             print(f"{model}, mirror-averaged: {against(labels, plain, mirrored, 'itself plain')}")
     if args.first_view:
-        for model, plain in zip(args.models, scores):
+        for index, (model, plain) in enumerate(zip(args.models, scores)):
             with tempfile.TemporaryDirectory() as folder:
                 path = first_view_file(Path(model), Path(folder)) if "+" not in model else None
                 if path is None:
                     print(f"{model}: no cut, so no first view alone to score")
                     continue
-                print(f"{model}, first view alone: {against(labels, plain, score_crops(path, crops), 'itself as the page scores it')}")
+                alone = score_crops(path, crops)
+            print(f"{model}, first view alone: {against(labels, plain, alone, 'itself as the page scores it')}")
+            if index:
+                print(f"{model}, first view alone: {against(labels, scores[0], alone, 'the first')}")
     if args.jpeg is not None:
         recompressed, _ = faces_found(args.dfdc_harvest, args.dfdc, lambda image: jpeg(image, args.jpeg))
         for model, plain in zip(args.models, scores):

@@ -137,6 +137,9 @@ class Recipe:
     quality: delivery_damage), after the blur and noise they share (see make_sample_views).
     `view_spread`: a sample's views after the first are cut from boxes jittered this many times as far (see jitter);
     the first keeps the jitter of BlazeFace's own moves.
+    `opposite_mirrors`: a sample's views after the first are mirrored against the first, never drawn alike, so that
+    box consistency asks every pair of views to agree across the mirror as the page's two views must (see
+    make_sample_views).
     """
 
     target_share: float = 0.0
@@ -151,6 +154,7 @@ class Recipe:
     aligned_views: bool = False
     views_own_delivery: bool = False
     view_spread: float = 1.0
+    opposite_mirrors: bool = False
 
 
 #: How many faces pick_donor chooses among.
@@ -193,8 +197,10 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     """`views` augmented crops of one sample: one blend and one damage, each crop with a box jittered and a mirror
     drawn of its own, as the same photo framed by BlazeFace a little differently; with `recipe.aligned_views`, the
     first crop shifted instead (aligned_cuts); with `recipe.views_own_delivery`, each crop also resized and recompressed
-    anew; the crops after the first from boxes jittered `recipe.view_spread` times as far. The first is make_sample's
-    crop (but for views_own_delivery); the others are drawn after it.
+    anew; the crops after the first from boxes jittered `recipe.view_spread` times as far; with
+    `recipe.opposite_mirrors`, the crops after the first mirrored against the first, which of the two faces the first
+    shows drawn once after the cuts. The first is make_sample's crop (but for views_own_delivery and
+    opposite_mirrors); the others are drawn after it.
     `applied`, where given, gets the names of a pseudo-fake's transforms (self_blend's), drawing nothing."""
     if recipe.views_own_delivery:
         # As two copies of one photo reach a page: one capture, each copy resized and recompressed on its own way.
@@ -204,6 +210,9 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor, applied)
     if recipe.aligned_views:
         return aligned_cuts(image, record.box, rng, views)
+    if recipe.opposite_mirrors:
+        crops = [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view), mirror=view > 0)[0] for view in range(views)]
+        return [np.ascontiguousarray(crop[:, ::-1]) for crop in crops] if rng.random() < 0.5 else crops
     return [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view))[0] for view in range(views)]
 
 
@@ -255,19 +264,22 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     return image, mask
 
 
-def framing(box: dict, width: int, height: int, rng: np.random.Generator, spread: float = 1.0) -> tuple[CropSquare, bool]:
+def framing(box: dict, width: int, height: int, rng: np.random.Generator, spread: float = 1.0,
+            mirror: bool | None = None) -> tuple[CropSquare, bool]:
     """A training crop's square around `box` jittered (`spread` times as far), and whether the crop is mirrored: the
-    draws of cut and aligned_cuts, in that order, so that both cut the same first crop from the same stream."""
-    return crop_square(jitter(box, rng, spread), width, height), bool(rng.random() < 0.5)
+    draws of cut and aligned_cuts, in that order, so that both cut the same first crop from the same stream. A `mirror`
+    given overrides the mirror's draw, which is still made so that the stream keeps its place."""
+    square, drawn = crop_square(jitter(box, rng, spread), width, height), bool(rng.random() < 0.5)
+    return square, drawn if mirror is None else mirror
 
 
 def cut(image: np.ndarray, mask: np.ndarray | None, box: dict, rng: np.random.Generator, augment: bool,
-        boundary_side: int, spread: float = 1.0) -> tuple[np.ndarray, np.ndarray | None]:
+        boundary_side: int, spread: float = 1.0, mirror: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """The classifier's crop of `image` around `box` (jittered, `spread` times as far, and perhaps mirrored when
-    augmenting), and the blend boundary over the same crop where `boundary_side` asks for it (see
+    augmenting, or as `mirror` says), and the blend boundary over the same crop where `boundary_side` asks for it (see
     make_sample_with_boundary)."""
     height, width = image.shape[:2]
-    square, mirror = framing(box, width, height, rng, spread) if augment else (crop_square(box, width, height), False)
+    square, mirror = framing(box, width, height, rng, spread, mirror) if augment else (crop_square(box, width, height), False)
     out = resample_square(image, square, CLASSIFIER_INPUT_SIZE)
     boundary = None
     if boundary_side:

@@ -315,6 +315,10 @@ def main(argv=None) -> int:
                         "6%%, each times this), the first as usual; with --box-consistency the loss then asks a score to hold over "
                         "wider framings. Box consistency's gain on dfdc-dev comes from views cut at other scales (EXPERIMENTS.md, "
                         "seed 46); 1 keeps the usual jitter. Its screen at 2 ranked dfdc-dev no better (EXPERIMENTS.md, seed 51)")
+    parser.add_argument("--opposite-mirrors", action="store_true", help="an item's views after the first are mirrored against "
+                        "the first (otherwise each view draws its mirror alone, alike half of the time); with --box-consistency the "
+                        "loss then asks every pair of views to agree across the mirror, as the page's two views of a face must. "
+                        "Asks whether one view can then do what the page's two do (EXPERIMENTS.md, seed 52)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
@@ -340,7 +344,7 @@ def main(argv=None) -> int:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
-                    "--view-spread": args.view_spread != 1}
+                    "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors}
     for option, asked in view_options.items():
         if asked and views < 2:
             parser.error(f"{option} needs --box-consistency or --views of at least 2: it says how views differ")
@@ -348,6 +352,8 @@ def main(argv=None) -> int:
         parser.error("--views-own-delivery and --aligned-views do not combine: views damaged apart share no pixels")
     if args.view_spread != 1 and args.aligned_views:
         parser.error("--view-spread and --aligned-views do not combine: aligned views share one box")
+    if args.opposite_mirrors and (args.aligned_views or args.views_own_delivery):
+        parser.error("--opposite-mirrors combines with neither --aligned-views (one mirror draw) nor --views-own-delivery")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -370,7 +376,7 @@ def main(argv=None) -> int:
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
                     other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
                     aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery,
-                    view_spread=args.view_spread)
+                    view_spread=args.view_spread, opposite_mirrors=args.opposite_mirrors)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

@@ -418,6 +418,32 @@ def test_views_after_the_first_are_cut_from_boxes_jittered_farther(monkeypatch):
     assert any(not 0.94 <= scale <= 1.06 for scale in second_scales)  # half of them lie outside the usual range
 
 
+def test_opposite_mirrors_make_each_later_view_the_first_ones_mirror_image(monkeypatch):
+    # With the box held still and the photo undamaged, a later view is exactly the first one flipped, and the first
+    # still faces either way.
+    monkeypatch.setattr(data, "jitter", lambda box, rng, spread=1.0: box)
+    monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
+    image, recipe = face_like(2), Recipe(opposite_mirrors=True)
+    as_it_is, _ = data.cut(image, None, BOX, np.random.default_rng(0), False, 0)
+    mirrored_firsts = []
+    for seed in range(12):
+        views = data.make_sample_views(image, RECORD, False, np.random.default_rng(seed), 3, recipe)
+        assert all(np.array_equal(view, views[0][:, ::-1]) for view in views[1:])
+        assert np.array_equal(views[0], as_it_is) or np.array_equal(views[0], as_it_is[:, ::-1])
+        mirrored_firsts.append(np.array_equal(views[0], as_it_is[:, ::-1]))
+    assert 0 < sum(mirrored_firsts) < len(mirrored_firsts)
+
+
+def test_views_drawn_alone_face_alike_half_of_the_time(monkeypatch):
+    # Without the option each view draws its own mirror: the pair of views box consistency weighs agrees across the
+    # mirror only some of the time, which is what opposite_mirrors changes.
+    monkeypatch.setattr(data, "jitter", lambda box, rng, spread=1.0: box)
+    monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
+    image = face_like(2)
+    alike = [np.array_equal(*data.make_sample_views(image, RECORD, False, np.random.default_rng(seed), 2)) for seed in range(40)]
+    assert 0 < sum(alike) < len(alike)
+
+
 def test_the_usual_jitter_draws_what_it_always_drew():
     # Runs trained before view_spread existed resume on the same stream: scale, then the centre's two shifts.
     for seed in range(5):

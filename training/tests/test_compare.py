@@ -65,8 +65,13 @@ def test_first_view_scores_a_file_with_a_cut_without_its_second_view_and_names_o
 
     monkeypatch.setattr(compare, "score_crops", by_file)
     monkeypatch.setattr(compare, "first_view_file", lambda model, folder: None if model.name == "plain.onnx" else folder / "first-view.onnx")
-    compare.main(["--dfdc-harvest", str(folder), "--dfdc", str(folder), "--first-view", "cut.onnx", "plain.onnx"])
+    compare.main(["--dfdc-harvest", str(folder), "--dfdc", str(folder), "--first-view", "cut.onnx", "plain.onnx", "other-cut.onnx"])
     lines = capsys.readouterr().out.splitlines()
-    assert scored == ["cut.onnx", "plain.onnx", "first-view.onnx"]
-    assert re.match(r"cut\.onnx, first view alone: AUC \d\.\d{4}, [+-]\d\.\d{4} against itself as the page scores it", lines[3])
-    assert lines[4] == "plain.onnx: no cut, so no first view alone to score"
+    assert scored == ["cut.onnx", "plain.onnx", "other-cut.onnx", "first-view.onnx", "first-view.onnx"]
+    assert re.match(r"cut\.onnx, first view alone: AUC \d\.\d{4}, [+-]\d\.\d{4} against itself as the page scores it", lines[4])
+    assert lines[5] == "plain.onnx: no cut, so no first view alone to score"
+    assert re.match(r"other-cut\.onnx, first view alone: AUC \d\.\d{4}, [+-]\d\.\d{4} against itself as the page scores it", lines[6])
+    # After the first file, the first view alone is also set against the first file as the page scores it.
+    first_auc, alone_auc = float(lines[1].split("AUC ")[1]), float(lines[6].split("AUC ")[1][:6])
+    assert lines[7].startswith(f"other-cut.onnx, first view alone: AUC {alone_auc:.4f}, {alone_auc - first_auc:+.4f} against the first")
+    assert len(lines) == 8
