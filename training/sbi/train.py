@@ -318,7 +318,7 @@ def main(argv=None) -> int:
     parser.add_argument("--opposite-mirrors", action="store_true", help="an item's views after the first are mirrored against "
                         "the first (otherwise each view draws its mirror alone, alike half of the time); with --box-consistency the "
                         "loss then asks every pair of views to agree across the mirror, as the page's two views of a face must. "
-                        "Asks whether one view can then do what the page's two do (EXPERIMENTS.md, seed 52)")
+                        "Its screen: one view did not learn what the mirror adds, which still added as much (EXPERIMENTS.md, seed 52)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
