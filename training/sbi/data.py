@@ -210,10 +210,11 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     image, _ = blended_and_damaged(image, record, fake, rng, True, recipe, donor, applied)
     if recipe.aligned_views:
         return aligned_cuts(image, record.box, rng, views)
-    if recipe.opposite_mirrors:
-        crops = [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view), mirror=view > 0)[0] for view in range(views)]
-        return [np.ascontiguousarray(crop[:, ::-1]) for crop in crops] if rng.random() < 0.5 else crops
-    return [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view))[0] for view in range(views)]
+    crops = [cut(image, None, record.box, rng, True, 0, view_spread(recipe, view),
+                 mirror=view > 0 if recipe.opposite_mirrors else None)[0] for view in range(views)]
+    if recipe.opposite_mirrors and rng.random() < 0.5:  # which way the first faces, drawn only for this recipe
+        crops = [np.ascontiguousarray(crop[:, ::-1]) for crop in crops]
+    return crops
 
 
 def view_spread(recipe: Recipe, view: int) -> float:
