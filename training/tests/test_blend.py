@@ -434,7 +434,7 @@ def test_opposite_mirrors_make_each_later_view_the_first_ones_mirror_image(monke
     assert 0 < sum(mirrored_firsts) < len(mirrored_firsts)
 
 
-def test_views_drawn_alone_face_alike_half_of_the_time(monkeypatch):
+def test_views_drawn_alone_face_alike_only_some_of_the_time(monkeypatch):
     # Without the option each view draws its own mirror: the pair of views box consistency weighs agrees across the
     # mirror only some of the time, which is what opposite_mirrors changes.
     monkeypatch.setattr(data, "jitter", lambda box, rng, spread=1.0: box)
