@@ -108,12 +108,17 @@ class FaceResDeepfakeNet(nn.Module):
         features, tapped = self.backbone.forward_with_map(self.backbone_input(pixels))
         return self.head(features), tapped
 
+    def forward_with_features(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The logit and the pooled features the head reads (before its dropout), for sbi.train's --consistency-features."""
+        features = self.backbone(self.backbone_input(pixels))
+        return self.head(features), features
+
     def forward_undropped(self, pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The logit, and the same logit without the head's dropout (as the exported network computes it): the two
         views of a face otherwise differ by two dropout draws as well as by their framing, and sbi.train's
         --consistency-undropped asks only the framing's part of that spread to vanish."""
-        features = self.backbone(self.backbone_input(pixels))
-        return self.head(features), self.head[1:](features)
+        logits, features = self.forward_with_features(pixels)
+        return logits, self.head[1:](features)
 
 
 class MobileFaceNetDeepfakeNet(nn.Module):

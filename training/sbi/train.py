@@ -40,7 +40,8 @@ from .video import video_damage
 
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
-               "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None}
+               "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
+               "consistency_features": None}
 
 
 #: --consistency-on's choices: which items' views box consistency asks to agree, from their labels (one per view)
@@ -61,6 +62,14 @@ def views_spread(logits: torch.Tensor, views: int, counted: torch.Tensor) -> tor
     """Box consistency's loss: spread_over_views averaged over all items, where the items not `counted` add 0 but
     still count in the average, so each counted item is pulled exactly as hard as when every item counts."""
     return (spread_over_views(logits, views) * counted).mean()
+
+
+def features_spread(features: torch.Tensor, views: int, counted: torch.Tensor) -> torch.Tensor:
+    """--consistency-features' loss: each item's variance of its pooled features over its views, summed over the
+    channels, as a share of the same sum over every crop of the batch, averaged as views_spread averages. A share
+    cannot be lowered by shrinking every feature, as the logits' spread is lowered by squeezing their scale."""
+    within = features.view(-1, views, features.shape[1]).var(dim=1, unbiased=False).sum(dim=1)
+    return (within / features.var(dim=0, unbiased=False).sum().clamp_min(1e-8) * counted).mean()
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -327,6 +336,10 @@ def main(argv=None) -> int:
                         "logits computed without the head's dropout (FaceRes networks only); otherwise two views differ by two "
                         "dropout draws besides their framing, and the loss also penalises dropout's noise (sbi.dropout_share). "
                         "Its screen kept the sharpened pastes' cost (EXPERIMENTS.md, seed 49)")
+    parser.add_argument("--consistency-features", action="store_true", help="--box-consistency weighs how far the views' "
+                        "pooled features lie apart (features_spread: their spread over an item's views as a share of their "
+                        "spread over the batch) instead of their logits (FaceRes networks only); the logits' spread can be "
+                        "lowered by squeezing their scale, a share cannot. Its screen: EXPERIMENTS.md, seed 53")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -340,6 +353,12 @@ def main(argv=None) -> int:
         parser.error("--consistency-undropped needs --box-consistency: it says which logits the loss weighs")
     if args.consistency_undropped and args.arch not in FACERES_LAYOUTS:
         parser.error("--consistency-undropped needs a FaceRes --arch: only their head's dropout can be left out")
+    if args.consistency_features and not args.box_consistency:
+        parser.error("--consistency-features needs --box-consistency: it says what the loss weighs")
+    if args.consistency_features and args.arch not in FACERES_LAYOUTS:
+        parser.error("--consistency-features needs a FaceRes --arch: only their pooled features are exposed")
+    if args.consistency_features and args.consistency_undropped:
+        parser.error("--consistency-features and --consistency-undropped do not combine: the features come before the dropout")
     if not 0 < args.view_spread <= 5:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     # The options that say how an item's views differ, each asked for or not.
@@ -385,7 +404,8 @@ def main(argv=None) -> int:
               "views": views if views != implied_views else None,
               # Recorded only where some views are left out, as runs written before it existed meant all.
               "consistency_on": args.consistency_on if args.consistency_on != "all" else None,
-              "consistency_undropped": args.consistency_undropped or None}
+              "consistency_undropped": args.consistency_undropped or None,
+              "consistency_features": args.consistency_features or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -451,11 +471,15 @@ def main(argv=None) -> int:
                     extra = args.boundary_weight * loss_fn(boundary(tapped), more[0].to(device))
                 elif args.consistency_undropped:
                     (logits, agreeing), extra = model.forward_undropped(pixels), 0.0
+                elif args.consistency_features:
+                    (logits, features), extra = model.forward_with_features(pixels), 0.0
                 else:
                     logits, extra = model(pixels), 0.0
                 if args.box_consistency:
                     counted = CONSISTENCY_ITEMS[args.consistency_on](labels.view(-1, data.views), more[0].to(device))
-                    extra = args.box_consistency * views_spread(agreeing if args.consistency_undropped else logits, data.views, counted)
+                    spread = (features_spread(features, data.views, counted) if args.consistency_features else
+                              views_spread(agreeing if args.consistency_undropped else logits, data.views, counted))
+                    extra = args.box_consistency * spread
                 return loss_fn(logits.squeeze(1), wanted) + extra
 
             loss = batch_loss()

@@ -134,11 +134,16 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False,
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                                                            "sam_rho": None, "box_consistency": 1.0, "views": None,
-                                                           "consistency_on": None, "consistency_undropped": None}
+                                                           "consistency_on": None, "consistency_undropped": None,
+                                                           "consistency_features": None}
     # The loss on the spread of the views' logits without the head's dropout.
     train("stage4-undropped", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
           "--box-consistency", "1", "--consistency-undropped", "--stop-after", "1")
     assert json.loads((tmp_path / "stage4-undropped" / "run.json").read_text())["consistency_undropped"] is True
+    # The loss on the spread of the views' pooled features instead of their logits.
+    train("stage4-features", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
+          "--box-consistency", "1", "--consistency-features", "--stop-after", "1")
+    assert json.loads((tmp_path / "stage4-features" / "run.json").read_text())["consistency_features"] is True
     # The same two crops per item without the loss on their spread: a run of its own, which the box-consistency run
     # would refuse to resume.
     train("stage4-views", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",

@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import CONSISTENCY_ITEMS, check_same_run, main, one_opencv_thread_if_forking, targets, views_spread
+from sbi.train import CONSISTENCY_ITEMS, check_same_run, features_spread, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
           "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
-          "consistency_undropped": None}
+          "consistency_undropped": None, "consistency_features": None}
 
 
 def write(tmp_path, config):
@@ -29,7 +29,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
                                     {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"distill": "teacher.onnx"}, {"device": "cuda"},
                                     {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}, {"consistency_on": "real"},
-                                    {"consistency_undropped": True}])
+                                    {"consistency_undropped": True}, {"consistency_features": True}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
         check_same_run(write(tmp_path, CONFIG), {**CONFIG, **change})
@@ -39,7 +39,8 @@ def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
                 "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "distill": None, "distill_weight": None,
-                "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None}
+                "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
+                "consistency_features": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
@@ -87,7 +88,11 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--box-consistency", "1", "--views-own-delivery", "--opposite-mirrors"], "--opposite-mirrors combines with neither"),
     (["--consistency-on", "real"], "--consistency-on needs --box-consistency"),
     (["--consistency-undropped"], "--consistency-undropped needs --box-consistency"),
-    (["--arch", "mobilenetv3", "--box-consistency", "1", "--consistency-undropped"], "--consistency-undropped needs a FaceRes --arch")])
+    (["--arch", "mobilenetv3", "--box-consistency", "1", "--consistency-undropped"], "--consistency-undropped needs a FaceRes --arch"),
+    (["--consistency-features"], "--consistency-features needs --box-consistency"),
+    (["--arch", "mobilenetv3", "--box-consistency", "1", "--consistency-features"], "--consistency-features needs a FaceRes --arch"),
+    (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
+     "--consistency-features and --consistency-undropped do not combine")])
 def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
@@ -108,3 +113,24 @@ def test_the_spread_counts_only_the_chosen_items_and_keeps_each_ones_weight(choi
     assert spread.item() == pytest.approx(sum(v for v, c in zip([1, 4, 9], counted) if c) / 3)
     spread.backward()
     assert [bool(g.abs().sum()) for g in logits.grad.view(3, 2)] == counted
+
+
+def test_the_features_spread_is_a_share_of_the_batchs_that_no_scale_or_offset_moves():
+    # Three items of two views each, four channels: the first item's views are alike, the others' differ.
+    generator = torch.Generator().manual_seed(0)
+    faces = torch.rand(3, 1, 4, generator=generator).repeat(1, 2, 1)
+    faces[1:, 1] += 0.1 * torch.rand(2, 4, generator=generator)
+    features = faces.view(6, 4).requires_grad_()
+    everything = torch.ones(3)
+    spread = features_spread(features, 2, everything)
+    assert 0 < spread.item() < 1
+    # Squeezing every feature, or moving them all, leaves the share where it was: the logits' spread would fall.
+    assert features_spread(0.1 * features + 3, 2, everything).item() == pytest.approx(spread.item(), rel=1e-4)
+    # Views further apart weigh more; an item whose views agree adds nothing, and is not pulled.
+    further = faces.clone()
+    further[1:, 1] += 0.1
+    assert features_spread(further.view(6, 4), 2, everything) > spread
+    only_first = features_spread(features, 2, torch.tensor([1.0, 0.0, 0.0]))
+    assert only_first.item() == pytest.approx(0.0, abs=1e-12)
+    spread.backward()
+    assert features.grad.view(3, 2, 4)[1:].abs().sum() > 0
