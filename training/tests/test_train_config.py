@@ -126,7 +126,7 @@ def test_the_features_spread_is_a_share_of_the_batchs_that_no_scale_or_offset_mo
     assert 0 < spread.item() < 1
     # Squeezing every feature, or moving them all, leaves the share where it was: the logits' spread would fall.
     assert features_spread(0.1 * features + 3, 2, everything).item() == pytest.approx(spread.item(), rel=1e-4)
-    # Views further apart weigh more; an item whose views agree adds nothing, and is not pulled.
+    # Views further apart weigh more; an item whose views agree adds nothing; the items whose views differ are pulled together.
     further = faces.clone()
     further[1:, 1] += 0.1
     assert features_spread(further.view(6, 4), 2, everything) > spread
