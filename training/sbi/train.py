@@ -339,7 +339,8 @@ def main(argv=None) -> int:
     parser.add_argument("--consistency-features", action="store_true", help="--box-consistency weighs how far the views' "
                         "pooled features lie apart (features_spread: their spread over an item's views as a share of their "
                         "spread over the batch) instead of their logits (FaceRes networks only); the logits' spread can be "
-                        "lowered by squeezing their scale, a share cannot. Its screen: EXPERIMENTS.md, seed 53")
+                        "lowered by squeezing their scale, a share cannot. Its screen lost all of box consistency's gain on dfdc-dev "
+                        "(EXPERIMENTS.md, seed 53)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
