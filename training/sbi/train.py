@@ -348,16 +348,18 @@ def main(argv=None) -> int:
     views = args.views or implied_views
     if args.box_consistency and views < 2:
         parser.error("--box-consistency needs --views of at least 2: it weighs how far one sample's views lie apart")
-    if args.consistency_on != "all" and not args.box_consistency:
-        parser.error("--consistency-on needs --box-consistency: it says whose views the loss weighs")
-    if args.consistency_undropped and not args.box_consistency:
-        parser.error("--consistency-undropped needs --box-consistency: it says which logits the loss weighs")
-    if args.consistency_undropped and args.arch not in FACERES_LAYOUTS:
-        parser.error("--consistency-undropped needs a FaceRes --arch: only their head's dropout can be left out")
-    if args.consistency_features and not args.box_consistency:
-        parser.error("--consistency-features needs --box-consistency: it says what the loss weighs")
-    if args.consistency_features and args.arch not in FACERES_LAYOUTS:
-        parser.error("--consistency-features needs a FaceRes --arch: only their pooled features are exposed")
+    # The options that say what box consistency weighs, each asked for or not, why it needs the loss, and, for those
+    # that read the network's insides, why only a FaceRes network will do.
+    consistency_options = {
+        "--consistency-on": (args.consistency_on != "all", "it says whose views the loss weighs", None),
+        "--consistency-undropped": (args.consistency_undropped, "it says which logits the loss weighs",
+                                    "only their head's dropout can be left out"),
+        "--consistency-features": (args.consistency_features, "it says what the loss weighs", "only their pooled features are exposed")}
+    for option, (asked, why, faceres_only) in consistency_options.items():
+        if asked and not args.box_consistency:
+            parser.error(f"{option} needs --box-consistency: {why}")
+        if asked and faceres_only and args.arch not in FACERES_LAYOUTS:
+            parser.error(f"{option} needs a FaceRes --arch: {faceres_only}")
     if args.consistency_features and args.consistency_undropped:
         parser.error("--consistency-features and --consistency-undropped do not combine: the features come before the dropout")
     if not 0 < args.view_spread <= 5:
