@@ -140,6 +140,7 @@ class Recipe:
     `opposite_mirrors`: a sample's views after the first are mirrored against the first, never drawn alike, so that
     box consistency asks every pair of views to agree across the mirror as the page's two views must (see
     make_sample_views).
+    `erase_share`: how often each of a sample's views has one rectangle of it filled with its mean colour (see erased).
     """
 
     target_share: float = 0.0
@@ -155,6 +156,7 @@ class Recipe:
     views_own_delivery: bool = False
     view_spread: float = 1.0
     opposite_mirrors: bool = False
+    erase_share: float = 0.0
 
 
 #: How many faces pick_donor chooses among.
@@ -199,9 +201,16 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     first crop shifted instead (aligned_cuts); with `recipe.views_own_delivery`, each crop also resized and recompressed
     anew; the crops after the first from boxes jittered `recipe.view_spread` times as far; with
     `recipe.opposite_mirrors`, the crops after the first mirrored against the first, which of the two faces the first
-    shows drawn once after the cuts. The first is make_sample's crop (but for views_own_delivery and
-    opposite_mirrors); the others are drawn after it.
+    shows drawn once after the cuts; with `recipe.erase_share`, each crop then erased on its own (erased). The first
+    is make_sample's crop (but for views_own_delivery, opposite_mirrors and erase_share); the others are drawn after it.
     `applied`, where given, gets the names of a pseudo-fake's transforms (self_blend's), drawing nothing."""
+    crops = uncovered_views(image, record, fake, rng, views, recipe, donor, applied)
+    return [erased(crop, rng, recipe.erase_share) for crop in crops]
+
+
+def uncovered_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np.random.Generator, views: int,
+                    recipe: Recipe, donor: tuple[np.ndarray, FaceRecord] | None, applied: list[str] | None) -> list[np.ndarray]:
+    """make_sample_views' crops before any is erased."""
     if recipe.views_own_delivery:
         # As two copies of one photo reach a page: one capture, each copy resized and recompressed on its own way.
         image = captured(blended_and_damaged(image, record, fake, rng, False, recipe, donor, applied)[0], rng, recipe.max_blur)
@@ -215,6 +224,29 @@ def make_sample_views(image: np.ndarray, record: FaceRecord, fake: bool, rng: np
     if recipe.opposite_mirrors and rng.random() < 0.5:  # which way the first faces, drawn only for this recipe
         crops = [np.ascontiguousarray(crop[:, ::-1]) for crop in crops]
     return crops
+
+
+#: Random erasing's bounds (Zhong et al., AAAI 2020): the share of a crop one rectangle covers, and its height over its
+#: width (drawn on a log scale). At most a quarter of the crop, so that most of a pseudo-fake's blend edge stays.
+ERASE_AREA = (0.02, 0.25)
+ERASE_ASPECT = (1 / 3, 3.0)
+
+
+def erased(crop: np.ndarray, rng: np.random.Generator, share: float) -> np.ndarray:
+    """`crop`, `share` of the time with one rectangle filled with its mean colour (random erasing): so that no single
+    region of a face, the blend's edge at one place included, decides its score alone, as RFM (Wang & Deng, CVPR 2021)
+    erases the regions a detector leans on. Real and pseudo-fake crops alike, so a patch tells nothing of the label.
+    Draws nothing from `rng` when `share` is 0, so recipes without it make the samples they always made."""
+    if not share or rng.random() >= share:
+        return crop
+    height, width = crop.shape[:2]
+    area = rng.uniform(*ERASE_AREA) * height * width
+    aspect = np.exp(rng.uniform(*np.log(ERASE_ASPECT)))
+    tall, wide = min(height, round(np.sqrt(area * aspect))), min(width, round(np.sqrt(area / aspect)))
+    top, left = rng.integers(0, height - tall + 1), rng.integers(0, width - wide + 1)
+    covered = crop.copy()
+    covered[top:top + tall, left:left + wide] = crop.reshape(-1, crop.shape[2]).mean(axis=0).round().astype(crop.dtype)
+    return covered
 
 
 def view_spread(recipe: Recipe, view: int) -> float:

@@ -328,6 +328,10 @@ def main(argv=None) -> int:
                         "the first (otherwise each view draws its mirror alone, alike half of the time); with --box-consistency the "
                         "loss then asks every pair of views to agree across the mirror, as the page's two views of a face must. "
                         "Its screen: one view did not learn what the mirror adds, which still added as much (EXPERIMENTS.md, seed 52)")
+    parser.add_argument("--erase-share", type=float, default=0.0, help="how often each of an item's views has one rectangle "
+                        "(2-25%% of it) filled with its mean colour, each view on its own draw (random erasing); with "
+                        "--box-consistency the loss then asks a score to hold whichever part of the face is hidden, so that no one "
+                        "region decides it (EXPERIMENTS.md, seed 54)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
@@ -366,7 +370,8 @@ def main(argv=None) -> int:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
-                    "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors}
+                    "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,
+                    "--erase-share": args.erase_share != 0}
     for option, asked in view_options.items():
         if asked and views < 2:
             parser.error(f"{option} needs --box-consistency or --views of at least 2: it says how views differ")
@@ -376,6 +381,8 @@ def main(argv=None) -> int:
         parser.error("--view-spread and --aligned-views do not combine: aligned views share one box")
     if args.opposite_mirrors and (args.aligned_views or args.views_own_delivery):
         parser.error("--opposite-mirrors combines with neither --aligned-views (one mirror draw) nor --views-own-delivery")
+    if not 0 <= args.erase_share <= 1:
+        parser.error("--erase-share: a share, from 0 to 1")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -398,7 +405,8 @@ def main(argv=None) -> int:
                     warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
                     other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
                     aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery,
-                    view_spread=args.view_spread, opposite_mirrors=args.opposite_mirrors)
+                    view_spread=args.view_spread, opposite_mirrors=args.opposite_mirrors,
+                    erase_share=args.erase_share)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,

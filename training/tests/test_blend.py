@@ -444,6 +444,49 @@ def test_views_drawn_alone_face_alike_only_some_of_the_time(monkeypatch):
     assert 0 < sum(alike) < len(alike)
 
 
+def test_an_erased_crop_has_one_rectangle_of_its_mean_colour_within_bounds():
+    crop = face_like(3)[:160, :160]
+    mean = crop.reshape(-1, 3).mean(axis=0).round()
+    for seed in range(20):
+        covered = data.erased(crop, np.random.default_rng(seed), 1.0)
+        changed = np.argwhere((covered != crop).any(axis=2))
+        top, left = changed.min(axis=0)
+        bottom, right = changed.max(axis=0) + 1
+        patch = covered[top:bottom, left:right]
+        assert (patch == mean).all()  # the changed pixels' bounding box is all mean colour: one rectangle
+        share = (bottom - top) * (right - left) / (160 * 160)
+        assert share <= data.ERASE_AREA[1] + 0.01
+
+
+def test_erasing_at_share_zero_leaves_the_views_and_the_stream_as_they_were():
+    # Runs without the option resume on the same stream: erased draws nothing at 0.
+    image = face_like(4)
+    draws = []
+    for recipe in (Recipe(), Recipe(erase_share=0.0)):
+        rng = np.random.default_rng(9)
+        draws.append((data.make_sample_views(image, RECORD, True, rng, 2, recipe), rng.random()))
+    (first, after_first), (second, after_second) = draws
+    assert all(np.array_equal(a, b) for a, b in zip(first, second)) and after_first == after_second
+
+
+def test_views_are_erased_each_on_its_own_draw(monkeypatch):
+    # With the box and mirror held still and the photo undamaged, every view is the same crop but for its patch:
+    # erased at share 1, each view covers another rectangle; at share 0.5 some views come out whole.
+    monkeypatch.setattr(data, "jitter", lambda box, rng, spread=1.0: box)
+    monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
+    image = face_like(5)
+    apart, whole = 0, 0
+    for seed in range(20):
+        uncovered = data.uncovered_views(image, RECORD, False, np.random.default_rng(seed), 2, Recipe(), None, None)
+        views = data.make_sample_views(image, RECORD, False, np.random.default_rng(seed), 2, Recipe(erase_share=1.0))
+        assert all(not np.array_equal(view, bare) for view, bare in zip(views, uncovered))
+        masks = [(view != bare).any(axis=2) for view, bare in zip(views, uncovered)]
+        apart += not np.array_equal(*masks)
+        halves = data.make_sample_views(image, RECORD, False, np.random.default_rng(seed), 2, Recipe(erase_share=0.5))
+        whole += sum(np.array_equal(view, bare) for view, bare in zip(halves, uncovered))
+    assert apart == 20 and 0 < whole < 40
+
+
 def test_the_usual_jitter_draws_what_it_always_drew():
     # Runs trained before view_spread existed resume on the same stream: scale, then the centre's two shifts.
     for seed in range(5):

@@ -10,7 +10,7 @@ from sbi.train import CONSISTENCY_ITEMS, check_same_run, features_spread, main, 
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
-          "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
+          "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
           "consistency_undropped": None, "consistency_features": None}
 
 
@@ -27,7 +27,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
 
 @pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5},
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
-                                    {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"distill": "teacher.onnx"}, {"device": "cuda"},
+                                    {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"erase_share": 0.5}, {"distill": "teacher.onnx"}, {"device": "cuda"},
                                     {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}, {"consistency_on": "real"},
                                     {"consistency_undropped": True}, {"consistency_features": True}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
@@ -38,7 +38,7 @@ def test_another_arch_or_data_stream_is_refused(tmp_path, change):
 def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
-                "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "distill": None, "distill_weight": None,
+                "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None,
                 "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
                 "consistency_features": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
@@ -84,6 +84,8 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--box-consistency", "1", "--view-spread", "0"], "--view-spread: more than 0 and at most 5"),
     (["--box-consistency", "1", "--aligned-views", "--view-spread", "2"], "--view-spread and --aligned-views do not combine"),
     (["--opposite-mirrors"], "--opposite-mirrors needs --box-consistency"),
+    (["--erase-share", "0.5"], "--erase-share needs --box-consistency"),
+    (["--box-consistency", "1", "--erase-share", "1.5"], "--erase-share: a share, from 0 to 1"),
     (["--box-consistency", "1", "--aligned-views", "--opposite-mirrors"], "--opposite-mirrors combines with neither"),
     (["--box-consistency", "1", "--views-own-delivery", "--opposite-mirrors"], "--opposite-mirrors combines with neither"),
     (["--consistency-on", "real"], "--consistency-on needs --box-consistency"),
