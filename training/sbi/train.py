@@ -331,7 +331,7 @@ def main(argv=None) -> int:
     parser.add_argument("--erase-share", type=float, default=0.0, help="how often each of an item's views has one rectangle "
                         "(2-25%% of it) filled with its mean colour, each view on its own draw (random erasing); with "
                         "--box-consistency the loss then asks a score to hold whichever part of the face is hidden, so that no one "
-                        "region decides it (EXPERIMENTS.md, seed 54)")
+                        "region decides it. Its screen at 0.5 ranked dfdc-dev no better (EXPERIMENTS.md, seed 54)")
     parser.add_argument("--consistency-on", choices=tuple(CONSISTENCY_ITEMS), default="all", help="whose views --box-consistency "
                         "asks to agree: every item's, only real faces' (the pseudo-fakes' views then differ freely), or every item's "
                         "but the pseudo-fakes whose face or surroundings were sharpened; box consistency costs sharpened "
