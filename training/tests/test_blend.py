@@ -470,8 +470,8 @@ def test_erasing_at_share_zero_leaves_the_views_and_the_stream_as_they_were():
 
 
 def test_views_are_erased_each_on_its_own_draw(monkeypatch):
-    # With the box and mirror held still and the photo undamaged, every view is the same crop but for its patch:
-    # erased at share 1, each view covers another rectangle; at share 0.5 some views come out whole.
+    # With the box held still and the photo undamaged, each view is its crop from uncovered_views but for its patch:
+    # erased at share 1, every view is covered and the two views' patches lie apart; at share 0.5 some come out whole.
     monkeypatch.setattr(data, "jitter", lambda box, rng, spread=1.0: box)
     monkeypatch.setattr(data, "degrade", lambda image, rng, max_blur: image)
     image = face_like(5)
