@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import cv2
@@ -368,6 +368,8 @@ def main(argv=None) -> int:
         parser.error("--consistency-features and --consistency-undropped do not combine: the features come before the dropout")
     if not 0 < args.view_spread <= 5:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
+    if not 0 <= args.erase_share <= 1:
+        parser.error("--erase-share: a share, from 0 to 1")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
                     "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,
@@ -381,8 +383,6 @@ def main(argv=None) -> int:
         parser.error("--view-spread and --aligned-views do not combine: aligned views share one box")
     if args.opposite_mirrors and (args.aligned_views or args.views_own_delivery):
         parser.error("--opposite-mirrors combines with neither --aligned-views (one mirror draw) nor --views-own-delivery")
-    if not 0 <= args.erase_share <= 1:
-        parser.error("--erase-share: a share, from 0 to 1")
     if args.boundary_weight and views > 1:
         parser.error("--boundary-weight and --box-consistency or --views do not combine: the views carry no boundary")
 
@@ -401,12 +401,9 @@ def main(argv=None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     run_config = args.out / "run.json"
-    recipe = Recipe(args.target_share, args.min_resize, args.max_blur, mesh_masks=args.mesh_masks is not None,
-                    warp_share=args.warp_share, video_share=args.video_share, colour_match_share=args.colour_match_share,
-                    other_face_share=args.other_face_share, sharpen_share=args.sharpen_share,
-                    aligned_views=args.aligned_views, views_own_delivery=args.views_own_delivery,
-                    view_spread=args.view_spread, opposite_mirrors=args.opposite_mirrors,
-                    erase_share=args.erase_share)
+    # Each of the recipe's fields is the option of its name, but --mesh-masks, which names the meshes' file.
+    recipe = Recipe(**{field.name: getattr(args, field.name) for field in fields(Recipe) if field.name != "mesh_masks"},
+                    mesh_masks=args.mesh_masks is not None)
     config = {"arch": args.arch, "pretrained": str(args.pretrained) if args.pretrained else None, **asdict(recipe),
               "distill": str(args.distill) if args.distill else None, "distill_weight": args.distill_weight if args.distill else None,
               "device": args.device, "boundary_weight": args.boundary_weight or None, "sam_rho": args.sam_rho or None,
