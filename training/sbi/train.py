@@ -41,7 +41,7 @@ from .video import video_damage
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
                "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
-               "consistency_features": None}
+               "consistency_features": None, "focal_gamma": None}
 
 
 #: --consistency-on's choices: which items' views box consistency asks to agree, from their labels (one per view)
@@ -226,6 +226,18 @@ def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module
         return (1 - weight) * labels + weight * torch.sigmoid(teacher(pixels).squeeze(1))
 
 
+def focal_bce(logits: torch.Tensor, wanted: torch.Tensor, gamma: float) -> torch.Tensor:
+    """Binary cross-entropy in which each sample weighs |target - probability| ** gamma: focal loss (Lin et al.,
+    ICCV 2017) in the form that takes soft targets, as distillation's are (Li et al.'s quality focal loss, NeurIPS
+    2020), so the samples the network already gets right count less than those it misses. The weights are scaled to
+    average 1 over the batch, so the labels' loss keeps plain BCE's weight beside box consistency's; gamma 0 is plain BCE."""
+    losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, wanted, reduction="none")
+    if not gamma:
+        return losses.mean()
+    weights = (wanted - torch.sigmoid(logits)).abs().pow(gamma)
+    return (weights * losses).sum() / weights.detach().sum().clamp_min(1e-12)
+
+
 def boundary_head(model: torch.nn.Module, sample: torch.Tensor, seed: int) -> tuple[torch.nn.Conv2d, int]:
     """A 1x1 convolution that reads the blend's boundary off the backbone's finest whole-face map (Face X-ray's
     auxiliary target: where the pasted face meets the photo, whoever's face it is), and that map's side for
@@ -345,6 +357,9 @@ def main(argv=None) -> int:
                         "spread over the batch) instead of their logits (FaceRes networks only); the logits' spread can be "
                         "lowered by squeezing their scale, a share cannot. Its screen lost all of box consistency's gain on dfdc-dev "
                         "(EXPERIMENTS.md, seed 53)")
+    parser.add_argument("--focal-gamma", type=float, default=0.0, help="weigh each sample's loss against its target by "
+                        "|target - probability| to this power (sbi.train.focal_bce: focal loss), so the pseudo-fakes and real "
+                        "faces the network already scores right count less than those it misses; 2 in Lin et al.; 0 trains plainly")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -370,6 +385,8 @@ def main(argv=None) -> int:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     if not 0 <= args.erase_share <= 1:
         parser.error("--erase-share: a share, from 0 to 1")
+    if not 0 <= args.focal_gamma <= 5:
+        parser.error("--focal-gamma: from 0 to 5")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
                     "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,
@@ -413,7 +430,7 @@ def main(argv=None) -> int:
               # Recorded only where some views are left out, as runs written before it existed meant all.
               "consistency_on": args.consistency_on if args.consistency_on != "all" else None,
               "consistency_undropped": args.consistency_undropped or None,
-              "consistency_features": args.consistency_features or None}
+              "consistency_features": args.consistency_features or None, "focal_gamma": args.focal_gamma or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -454,7 +471,6 @@ def main(argv=None) -> int:
         print(f"resumed at step {step}", file=sys.stderr)
 
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
     teacher = logits_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
     log = (args.out / "metrics.jsonl").open("a")
     started, seen, running = time.time(), 0, 0.0
@@ -476,7 +492,7 @@ def main(argv=None) -> int:
             def batch_loss() -> torch.Tensor:
                 if boundary:
                     logits, tapped = model.forward_with_map(pixels)
-                    extra = args.boundary_weight * loss_fn(boundary(tapped), more[0].to(device))
+                    extra = args.boundary_weight * torch.nn.functional.binary_cross_entropy_with_logits(boundary(tapped), more[0].to(device))
                 elif args.consistency_undropped:
                     (logits, agreeing), extra = model.forward_undropped(pixels), 0.0
                 elif args.consistency_features:
@@ -488,7 +504,7 @@ def main(argv=None) -> int:
                     spread = (features_spread(features, data.views, counted) if args.consistency_features else
                               views_spread(agreeing if args.consistency_undropped else logits, data.views, counted))
                     extra = args.box_consistency * spread
-                return loss_fn(logits.squeeze(1), wanted) + extra
+                return focal_bce(logits.squeeze(1), wanted, args.focal_gamma) + extra
 
             loss = batch_loss()
             optimizer.zero_grad()

@@ -135,7 +135,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                                                            "sam_rho": None, "box_consistency": 1.0, "views": None,
                                                            "consistency_on": None, "consistency_undropped": None,
-                                                           "consistency_features": None}
+                                                           "consistency_features": None, "focal_gamma": None}
     # The loss on the spread of the views' logits without the head's dropout.
     train("stage4-undropped", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
           "--box-consistency", "1", "--consistency-undropped", "--stop-after", "1")
@@ -144,6 +144,10 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     train("stage4-features", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
           "--box-consistency", "1", "--consistency-features", "--stop-after", "1")
     assert json.loads((tmp_path / "stage4-features" / "run.json").read_text())["consistency_features"] is True
+    # The labels' loss weighing the samples scored wrong most (focal loss).
+    train("stage4-focal", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
+          "--box-consistency", "1", "--focal-gamma", "2", "--stop-after", "1")
+    assert json.loads((tmp_path / "stage4-focal" / "run.json").read_text())["focal_gamma"] == 2.0
     # The same two crops per item without the loss on their spread: a run of its own, which the box-consistency run
     # would refuse to resume.
     train("stage4-views", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",

@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import CONSISTENCY_ITEMS, check_same_run, features_spread, main, one_opencv_thread_if_forking, targets, views_spread
+from sbi.train import CONSISTENCY_ITEMS, check_same_run, features_spread, focal_bce, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
           "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
-          "consistency_undropped": None, "consistency_features": None}
+          "consistency_undropped": None, "consistency_features": None, "focal_gamma": None}
 
 
 def write(tmp_path, config):
@@ -29,7 +29,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
                                     {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"erase_share": 0.5}, {"distill": "teacher.onnx"}, {"device": "cuda"},
                                     {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}, {"consistency_on": "real"},
-                                    {"consistency_undropped": True}, {"consistency_features": True}])
+                                    {"consistency_undropped": True}, {"consistency_features": True}, {"focal_gamma": 2.0}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
     with pytest.raises(SystemExit, match="--" + next(iter(change)).replace("_", "-")):
         check_same_run(write(tmp_path, CONFIG), {**CONFIG, **change})
@@ -40,7 +40,7 @@ def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
                 "other_face_share": 0.0, "sharpen_share": 0.0, "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None,
                 "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
-                "consistency_features": None}
+                "consistency_features": None, "focal_gamma": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
@@ -52,6 +52,25 @@ def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
     assert torch.equal(targets(labels, pixels, None, 0.5), labels)
     p = torch.sigmoid(torch.tensor(2.0))
     assert torch.allclose(targets(labels, pixels, teacher, 0.25), torch.stack([0.25 * p, 0.75 + 0.25 * p]))
+
+
+def test_focal_loss_weighs_the_samples_scored_wrong_most_and_keeps_the_batchs_total_weight():
+    logits = torch.tensor([-4.0, 4.0, 3.0, -3.0], requires_grad=True)
+    wanted = torch.tensor([0.0, 1.0, 0.0, 1.0])  # the first two scored right, the last two wrong
+    plain = focal_bce(logits, wanted, 0.0)
+    assert torch.equal(plain, torch.nn.BCEWithLogitsLoss()(logits, wanted))
+    focal = focal_bce(logits, wanted, 2.0)
+    assert focal > plain  # the wrong ones' larger losses now weigh more than a quarter each
+    focal.backward()
+    right, wrong = logits.grad[:2].abs(), logits.grad[2:].abs()
+    assert (right < 1e-3 * wrong.min()).all()
+    # Where every sample misses its target by as much, every weight is 1: plain BCE, soft targets included.
+    even = torch.tensor([1.0, -1.0, 2.0])
+    even_wanted = torch.sigmoid(even) + torch.tensor([-0.3, 0.3, -0.3])
+    assert focal_bce(even, even_wanted, 2.0).item() == pytest.approx(focal_bce(even, even_wanted, 0.0).item())
+    # A sample exactly at its soft target weighs nothing.
+    assert focal_bce(torch.tensor([0.0, 2.0]), torch.tensor([0.5, 0.0]), 2.0).item() == pytest.approx(
+        torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(2.0), torch.tensor(0.0)).item())
 
 
 @pytest.mark.parametrize("workers, threads_after", [(2, 1), (0, 4)])
@@ -94,7 +113,8 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--consistency-features"], "--consistency-features needs --box-consistency"),
     (["--arch", "mobilenetv3", "--box-consistency", "1", "--consistency-features"], "--consistency-features needs a FaceRes --arch"),
     (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
-     "--consistency-features and --consistency-undropped do not combine")])
+     "--consistency-features and --consistency-undropped do not combine"),
+    (["--focal-gamma", "-1"], "--focal-gamma: from 0 to 5")])
 def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
