@@ -115,7 +115,7 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
      "--consistency-features and --consistency-undropped do not combine"),
     (["--focal-gamma", "-1"], "--focal-gamma: from 0 to 5")])
-def test_views_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
+def test_settings_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
     assert reason in capsys.readouterr().err
