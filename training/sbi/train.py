@@ -227,14 +227,22 @@ def targets(labels: torch.Tensor, pixels: torch.Tensor, teacher: torch.nn.Module
 
 
 def focal_bce(logits: torch.Tensor, wanted: torch.Tensor, gamma: float) -> torch.Tensor:
-    """Binary cross-entropy in which each sample weighs |target - probability| ** gamma: focal loss (Lin et al.,
-    ICCV 2017) in the form that takes soft targets, as distillation's are (Li et al.'s quality focal loss, NeurIPS
-    2020), so the samples the network already gets right count less than those it misses. The weights are scaled to
-    average 1 over the batch, so the labels' loss keeps plain BCE's weight beside box consistency's; gamma 0 is plain BCE."""
+    """Binary cross-entropy in which each sample weighs by how far it lies from its target. Gamma above 0: it weighs
+    |target - probability| ** gamma, focal loss (Lin et al., ICCV 2017) in the form that takes soft targets, as
+    distillation's are (Li et al.'s quality focal loss, NeurIPS 2020), so the samples the network already gets right
+    count less than those it misses. Gamma below 0, the mirror: it weighs (1 - |target - probability|) ** -gamma, so
+    the samples it misses count less, as a loss robust to wrong labels does (the generalized cross-entropy of Zhang &
+    Sabuncu, NeurIPS 2018, weighs each sample's gradient so): a pseudo-fake whose blend left no trace is such a label.
+    The weights are scaled to average 1 over the batch, so the labels' loss keeps plain BCE's weight beside box
+    consistency's; gamma 0 is plain BCE."""
     losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, wanted, reduction="none")
     if not gamma:
         return losses.mean()
-    weights = (wanted - torch.sigmoid(logits)).abs().pow(gamma)
+    distance = (wanted - torch.sigmoid(logits)).abs()
+    # The mirror's weights are held fixed: a gradient through a weight that falls as a sample misses by more would
+    # pay the network to miss further the samples it already misses by much (at -1 with a hard target, the weighted
+    # loss falls again past a miss of 1 - 1/e).
+    weights = distance.pow(gamma) if gamma > 0 else (1 - distance).pow(-gamma).detach()
     return (weights * losses).sum() / weights.detach().sum().clamp_min(1e-12)
 
 
@@ -359,8 +367,9 @@ def main(argv=None) -> int:
                         "(EXPERIMENTS.md, seed 53)")
     parser.add_argument("--focal-gamma", type=float, default=0.0, help="weigh each sample's loss against its target by "
                         "|target - probability| to this power (sbi.train.focal_bce: focal loss), so the pseudo-fakes and real "
-                        "faces the network already scores right count less than those it misses; 2 in Lin et al.; 0 trains plainly. "
-                        "Its screen at 2 won our own blends back (held-out 0.908) and lost dfdc-dev (EXPERIMENTS.md, seed 55)")
+                        "faces the network already scores right count less than those it misses; 2 in Lin et al.; 0 trains plainly; "
+                        "below 0, the mirror: each weighs (1 - |target - probability|) to minus this power, so those it misses count "
+                        "less. Its screen at 2 won our own blends back (held-out 0.908) and lost dfdc-dev (EXPERIMENTS.md, seed 55)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
@@ -386,8 +395,8 @@ def main(argv=None) -> int:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     if not 0 <= args.erase_share <= 1:
         parser.error("--erase-share: a share, from 0 to 1")
-    if not 0 <= args.focal_gamma <= 5:
-        parser.error("--focal-gamma: from 0 to 5")
+    if not -5 <= args.focal_gamma <= 5:
+        parser.error("--focal-gamma: from -5 to 5")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
                     "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,

@@ -73,6 +73,23 @@ def test_focal_loss_weighs_the_samples_scored_wrong_most_and_keeps_the_batchs_to
         torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(2.0), torch.tensor(0.0)).item())
 
 
+def test_the_mirror_weighs_the_samples_scored_wrong_least_and_still_pulls_each_towards_its_target():
+    logits = torch.tensor([-4.0, 4.0, 3.0, -3.0], requires_grad=True)
+    wanted = torch.tensor([0.0, 1.0, 0.0, 1.0])  # the first two scored right, the last two wrong
+    mirror = focal_bce(logits, wanted, -1.0)
+    assert mirror < focal_bce(logits, wanted, 0.0)  # the wrong ones' larger losses now weigh less than a quarter each
+    mirror.backward()
+    probabilities = torch.sigmoid(logits.detach())
+    weights = 1 - (wanted - probabilities).abs()
+    # Each sample's gradient is plain BCE's times its weight's share of the batch: no term through the weights, which
+    # would push the samples missed by most further from their targets.
+    assert torch.allclose(logits.grad, weights / weights.sum() * (probabilities - wanted))
+    plain_gradients = (probabilities - wanted) / len(wanted)
+    assert (logits.grad * plain_gradients > 0).all()
+    assert (logits.grad[2:].abs() < 0.2 * plain_gradients[2:].abs()).all()
+    assert (logits.grad[:2].abs() > plain_gradients[:2].abs()).all()
+
+
 @pytest.mark.parametrize("workers, threads_after", [(2, 1), (0, 4)])
 def test_opencv_is_held_to_one_thread_before_loader_workers_fork(workers, threads_after):
     before = cv2.getNumThreads()
@@ -114,7 +131,7 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--arch", "mobilenetv3", "--box-consistency", "1", "--consistency-features"], "--consistency-features needs a FaceRes --arch"),
     (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
      "--consistency-features and --consistency-undropped do not combine"),
-    (["--focal-gamma", "-1"], "--focal-gamma: from 0 to 5")])
+    (["--focal-gamma", "-6"], "--focal-gamma: from -5 to 5")])
 def test_settings_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
