@@ -369,7 +369,8 @@ def main(argv=None) -> int:
                         "|target - probability| to this power (sbi.train.focal_bce: focal loss), so the pseudo-fakes and real "
                         "faces the network already scores right count less than those it misses; 2 in Lin et al.; 0 trains plainly; "
                         "below 0, the mirror: each weighs (1 - |target - probability|) to minus this power, so those it misses count "
-                        "less. Its screen at 2 won our own blends back (held-out 0.908) and lost dfdc-dev (EXPERIMENTS.md, seed 55)")
+                        "less. Its screen at 2 won our own blends back (held-out 0.908) and lost dfdc-dev (EXPERIMENTS.md, seed 55); at -1 "
+                        "it moved neither (seed 56)")
     args = parser.parse_args(argv)
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
