@@ -54,9 +54,13 @@ def test_distillation_targets_mix_labels_with_the_teachers_probabilities():
     assert torch.allclose(targets(labels, pixels, teacher, 0.25), torch.stack([0.25 * p, 0.75 + 0.25 * p]))
 
 
+def two_scored_right_two_wrong() -> tuple[torch.Tensor, torch.Tensor]:
+    """Logits that ask for their gradient and their hard targets: the first two scored right, the last two wrong."""
+    return torch.tensor([-4.0, 4.0, 3.0, -3.0], requires_grad=True), torch.tensor([0.0, 1.0, 0.0, 1.0])
+
+
 def test_focal_loss_weighs_the_samples_scored_wrong_most_and_keeps_the_batchs_total_weight():
-    logits = torch.tensor([-4.0, 4.0, 3.0, -3.0], requires_grad=True)
-    wanted = torch.tensor([0.0, 1.0, 0.0, 1.0])  # the first two scored right, the last two wrong
+    logits, wanted = two_scored_right_two_wrong()
     plain = focal_bce(logits, wanted, 0.0)
     assert torch.equal(plain, torch.nn.BCEWithLogitsLoss()(logits, wanted))
     focal = focal_bce(logits, wanted, 2.0)
@@ -74,8 +78,7 @@ def test_focal_loss_weighs_the_samples_scored_wrong_most_and_keeps_the_batchs_to
 
 
 def test_the_mirror_weighs_the_samples_scored_wrong_least_and_still_pulls_each_towards_its_target():
-    logits = torch.tensor([-4.0, 4.0, 3.0, -3.0], requires_grad=True)
-    wanted = torch.tensor([0.0, 1.0, 0.0, 1.0])  # the first two scored right, the last two wrong
+    logits, wanted = two_scored_right_two_wrong()
     mirror = focal_bce(logits, wanted, -1.0)
     assert mirror < focal_bce(logits, wanted, 0.0)  # the wrong ones' larger losses now weigh less than a quarter each
     mirror.backward()
