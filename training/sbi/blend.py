@@ -17,6 +17,8 @@ pasted face differs from its photo in identity as well, as a real swap does.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -118,24 +120,26 @@ FREQUENCY_SHIFTS = ("blur", "sharpen", "resize")
 
 
 def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
-                    applied: list[str] | None = None, sharpen_share: float = 0.0) -> np.ndarray:
+                    applied: list[str] | None = None, sharpen_share: float = 0.0,
+                    shifts: Sequence[str] = FREQUENCY_SHIFTS) -> np.ndarray:
     """Blur, sharpen, or a down-and-up resize by min_resize..0.9: the texture mismatch of a swapped face.
 
     Face-swap models render the face at a fixed, often low resolution and
     scale it up into the frame; a lower min_resize imitates the larger gaps.
-    Each is a third of the draws; a `sharpen_share` makes sharpening that share and splits the rest
-    between the other two. The name of the one chosen (FREQUENCY_SHIFTS) is appended to `applied` where given.
+    Each of `shifts` (FREQUENCY_SHIFTS' names, all three by default) is an equal share of the draws; a
+    `sharpen_share` instead makes sharpening that share and splits the rest between the other two.
+    The name of the one chosen is appended to `applied` where given.
     """
     if sharpen_share:
-        choice = 1 if rng.random() < sharpen_share else 2 * int(rng.integers(2))
+        name = "sharpen" if rng.random() < sharpen_share else ("blur", "resize")[rng.integers(2)]
     else:
-        choice = rng.integers(3)
+        name = shifts[rng.integers(len(shifts))]
     if applied is not None:
-        applied.append(FREQUENCY_SHIFTS[choice])
-    if choice == 0:
+        applied.append(name)
+    if name == "blur":
         sigma = rng.uniform(0.5, 1.6)
         return cv2.GaussianBlur(image, (0, 0), sigma)
-    if choice == 1:
+    if name == "sharpen":
         blurred = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.8, 2.0))
         return image + (image - blurred) * rng.uniform(0.3, 1.2)
     height, width = image.shape[:2]
@@ -195,16 +199,17 @@ def aligned_donor(donor: np.ndarray, donor_keypoints: np.ndarray, keypoints: np.
 
 
 def mismatch(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
-             applied: list[str] | None = None, sharpen_share: float = 0.0) -> np.ndarray:
-    """Colour shift, frequency shift or both, in random order (float32 RGB in 0..255); the names of the
-    transforms done ("colour" and FREQUENCY_SHIFTS) are appended to `applied` where given."""
+             applied: list[str] | None = None, sharpen_share: float = 0.0,
+             shifts: Sequence[str] = FREQUENCY_SHIFTS) -> np.ndarray:
+    """Colour shift, frequency shift (one of `shifts`) or both, in random order (float32 RGB in 0..255); the names
+    of the transforms done ("colour" and FREQUENCY_SHIFTS) are appended to `applied` where given."""
     for index in rng.permutation(2)[: rng.integers(1, 3)]:
         if index == 0:
             image = colour_shift(image, rng)
             if applied is not None:
                 applied.append("colour")
         else:
-            image = frequency_shift(image, rng, min_resize, applied, sharpen_share)
+            image = frequency_shift(image, rng, min_resize, applied, sharpen_share, shifts)
     return image
 
 
@@ -226,7 +231,7 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
                min_resize: float = MIN_RESIZE, mesh: np.ndarray | None = None,
                warp_share: float = 0.0, colour_match: bool = False,
                donor: np.ndarray | None = None, applied: list[str] | None = None,
-               sharpen_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+               sharpen_share: float = 0.0, shifts: Sequence[str] = FREQUENCY_SHIFTS) -> tuple[np.ndarray, np.ndarray]:
     """Pseudo-fake of an RGB uint8 face photo; returns (blended uint8 image, mask in [0, 1]).
 
     Usually the source (the face pasted in) is transformed and the rest of the
@@ -241,14 +246,14 @@ def self_blend(image: np.ndarray, keypoints: np.ndarray, rng: np.random.Generato
     (match_colour) without drawing from `rng`, so the blend is otherwise the same.
     `donor` (from aligned_donor) is pasted instead of the photo's own copy, through the same transforms and mask.
     `applied`, where given, gets the names of mismatch's transforms (sbi.evaluate ranks the blends by them);
-    it draws nothing, so the blend is the same with or without it. `sharpen_share`: see frequency_shift.
+    it draws nothing, so the blend is the same with or without it. `sharpen_share`, `shifts`: see frequency_shift.
     """
     target = image.astype(np.float32)
     source = target.copy() if donor is None else donor
     if target_share and rng.random() < target_share:
-        target = mismatch(target, rng, min_resize, applied, sharpen_share)
+        target = mismatch(target, rng, min_resize, applied, sharpen_share, shifts)
     else:
-        source = mismatch(source, rng, min_resize, applied, sharpen_share)
+        source = mismatch(source, rng, min_resize, applied, sharpen_share, shifts)
     if warp_share and rng.random() < warp_share:
         source = feature_warp(source, keypoints, rng)
     source = geometric_shift(source, rng)

@@ -10,8 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import (INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, captured, degrade, delivery_damage, mismatch, self_blend,
-                    similarity, to_uint8)
+from .blend import (FREQUENCY_SHIFTS, INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, captured, degrade, delivery_damage,
+                    mismatch, self_blend, similarity, to_uint8)
 from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
 from .damage import as_it_is
 
@@ -131,6 +131,8 @@ class Recipe:
     `other_face_share`: how often a pseudo-fake pastes another training face instead of its own copy (see pick_donor).
     `sharpen_share`: how often the frequency transform sharpens, for fakes and for real samples' whole photos
     alike (see frequency_shift); 0 keeps its thirds.
+    `frequency_shifts`: the frequency transforms drawn, in equal shares, for fakes and real samples' whole photos alike
+    (FREQUENCY_SHIFTS' names; see frequency_shift).
     `aligned_views`: a sample's views (make_sample_views) differ only by a shift of whole crop pixels, not by a
     box of another size or another mirror draw, so that nothing between them is resampled (see aligned_cuts).
     `views_own_delivery`: each of a sample's views gets its own draw of degrade's delivery damage (a resize, a JPEG
@@ -152,6 +154,7 @@ class Recipe:
     colour_match_share: float = 0.0
     other_face_share: float = 0.0
     sharpen_share: float = 0.0
+    frequency_shifts: tuple[str, ...] = FREQUENCY_SHIFTS
     aligned_views: bool = False
     views_own_delivery: bool = False
     view_spread: float = 1.0
@@ -289,9 +292,11 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
         image, mask = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,
                                  record.mesh if recipe.mesh_masks else None, recipe.warp_share,
-                                 colour_match or source is not None, source, applied, recipe.sharpen_share)
+                                 colour_match or source is not None, source, applied, recipe.sharpen_share,
+                                 recipe.frequency_shifts)
     elif recipe.target_share and rng.random() < recipe.target_share:
-        image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize, sharpen_share=recipe.sharpen_share))
+        image = to_uint8(mismatch(image.astype(np.float32), rng, recipe.min_resize, sharpen_share=recipe.sharpen_share,
+                                  shifts=recipe.frequency_shifts))
     if augment:
         image = degrade(image, rng, recipe.max_blur)
     return image, mask

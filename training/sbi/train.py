@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, default_collate
 
-from .blend import MAX_BLUR, MIN_RESIZE
+from .blend import FREQUENCY_SHIFTS, MAX_BLUR, MIN_RESIZE
 from .data import FaceRecord, Recipe, load_harvest, make_sample_views, make_sample_with_boundary, pick_donor, read_rgb, training_faces
 from .face_mesh import load_meshes
 from .metrics import roc_auc
@@ -77,9 +77,11 @@ def check_same_run(run_config: Path, config: dict) -> None:
     if not run_config.exists():
         return
     earlier = json.loads(run_config.read_text())
+    # Compared as run.json writes them: JSON keeps a tuple as a list.
+    config, defaults = json.loads(json.dumps(config)), json.loads(json.dumps(RESUME_KEYS))
     # A run written before one of these options existed lacks its key, which meant the default.
     changed = [f"--{key.replace('_', '-')} {earlier.get(key, default)} (not {config[key]})"
-               for key, default in RESUME_KEYS.items() if earlier.get(key, default) != config[key]]
+               for key, default in defaults.items() if earlier.get(key, default) != config[key]]
     if changed:
         raise SystemExit(f"{run_config.parent} holds a run with {', '.join(changed)}: resume it with the same values or choose another --out")
 
@@ -323,6 +325,10 @@ def main(argv=None) -> int:
     parser.add_argument("--sharpen-share", type=float, default=0.0, help="how often the frequency transform sharpens the pasted "
                         "face (or, as often, a real sample's whole photo) instead of a third of the time; the shipped model misses "
                         "sharpened pseudo-fakes most (MODEL_CARD.md, Metrics); validation keeps the thirds")
+    parser.add_argument("--frequency-shifts", nargs="+", choices=FREQUENCY_SHIFTS, default=list(FREQUENCY_SHIFTS),
+                        help="the frequency transforms drawn, in equal shares, for pasted faces and real samples' whole photos "
+                        "alike; `blur resize` leaves sharpened pastes out, as real swaps, rendered small and scaled up, are "
+                        "softer than their frame, not sharper (EXPERIMENTS.md, seed 57); validation keeps all three")
     parser.add_argument("--sam-rho", type=float, default=0.0, help="sharpness-aware minimisation (sbi.sam) with this radius, "
                         "0.05 in the SBI paper; 0 trains plainly. Each step then costs two passes of its batch")
     parser.add_argument("--box-consistency", type=float, default=0.0, help="weight of a loss on how far the logits of one sample cut "
@@ -398,6 +404,9 @@ def main(argv=None) -> int:
         parser.error("--erase-share: a share, from 0 to 1")
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
+    args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)
+    if args.sharpen_share and "sharpen" not in args.frequency_shifts:
+        parser.error("--sharpen-share needs sharpen among --frequency-shifts")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
                     "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,

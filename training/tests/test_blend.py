@@ -343,7 +343,7 @@ def test_box_views_are_one_sample_cut_from_boxes_jittered_apart(tmp_path):
 def test_views_say_which_pseudo_fakes_were_sharpened_without_changing_a_pixel(tmp_path):
     # Naming the transforms draws nothing, so the views are those of a run that never asked.
     image = face_like(2)
-    for recipe, sharpened in [(Recipe(sharpen_share=1.0), True), (Recipe(sharpen_share=1e-9), False)]:
+    for recipe, sharpened in [(Recipe(sharpen_share=1.0), True), (Recipe(frequency_shifts=("blur", "resize")), False)]:
         for seed in range(2):
             applied: list[str] = []
             views = data.make_sample_views(image, RECORD, True, np.random.default_rng(seed), 2, recipe, applied=applied)
@@ -503,6 +503,25 @@ def window(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
     size = pixels.shape[0]
     return pixels[max(dy, 0): size + min(dy, 0), max(dx, 0): size + min(dx, 0)]
 
+
+
+def test_frequency_shifts_without_sharpen_never_sharpen_a_pasted_face_or_its_surroundings():
+    frequency = []
+    for seed in range(30):
+        applied = []
+        self_blend(face_like(), KEYPOINTS, np.random.default_rng(seed), target_share=0.5, applied=applied,
+                   shifts=("blur", "resize"))
+        frequency += [name for name in applied if name != "colour"]
+    assert set(frequency) == {"blur", "resize"}
+
+
+def test_real_samples_whole_photos_draw_from_the_recipes_frequency_shifts(monkeypatch):
+    # Sharpening must not mean "fake" by itself, nor its absence "real": reals take the fakes' choice of transforms.
+    asked = []
+    monkeypatch.setattr(data, "mismatch", lambda image, rng, min_resize, sharpen_share, shifts: asked.append(shifts) or image)
+    recipe = Recipe(target_share=1.0, frequency_shifts=("blur", "resize"))
+    make_sample(face_like(), RECORD, False, np.random.default_rng(0), augment=False, recipe=recipe)
+    assert asked == [("blur", "resize")]
 
 
 def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_and_reals_alike():

@@ -131,6 +131,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     assert json.loads((stage4 / "run.json").read_text()) == {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.3,
                                                            "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0,
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
+                                                           "frequency_shifts": ["blur", "sharpen", "resize"],
                                                            "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0,
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                                                            "sam_rho": None, "box_consistency": 1.0, "views": None,
