@@ -130,7 +130,7 @@ class Recipe:
     (see match_colour), as swap pipelines correct it, so that texture alone tells it apart.
     `other_face_share`: how often a pseudo-fake pastes another training face instead of its own copy (see pick_donor).
     `sharpen_share`: how often the frequency transform sharpens, for fakes and for real samples' whole photos
-    alike (see frequency_shift); 0 keeps its thirds.
+    alike (see frequency_shift); 0 keeps `frequency_shifts`' equal shares.
     `frequency_shifts`: the frequency transforms drawn, in equal shares, for fakes and real samples' whole photos alike
     (FREQUENCY_SHIFTS' names; see frequency_shift).
     `aligned_views`: a sample's views (make_sample_views) differ only by a shift of whole crop pixels, not by a

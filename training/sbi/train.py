@@ -406,8 +406,8 @@ def main(argv=None) -> int:
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
     args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)
-    if args.sharpen_share and "sharpen" not in args.frequency_shifts:
-        parser.error("--sharpen-share needs sharpen among --frequency-shifts")
+    if args.sharpen_share and args.frequency_shifts != FREQUENCY_SHIFTS:
+        parser.error("--sharpen-share and --frequency-shifts do not combine: a sharpen share splits the rest between blur and resize")
     # The options that say how an item's views differ, each asked for or not.
     view_options = {"--aligned-views": args.aligned_views, "--views-own-delivery": args.views_own_delivery,
                     "--view-spread": args.view_spread != 1, "--opposite-mirrors": args.opposite_mirrors,

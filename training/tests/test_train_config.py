@@ -138,7 +138,8 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
      "--consistency-features and --consistency-undropped do not combine"),
     (["--focal-gamma", "-6"], "--focal-gamma: from -5 to 5"),
-    (["--frequency-shifts", "blur", "resize", "--sharpen-share", "0.5"], "--sharpen-share needs sharpen among --frequency-shifts")])
+    (["--frequency-shifts", "blur", "resize", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine"),
+    (["--frequency-shifts", "sharpen", "blur", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine")])
 def test_settings_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
     with pytest.raises(SystemExit):
         main(["--harvest", str(tmp_path / "none.jsonl"), "--images", str(tmp_path), "--out", str(tmp_path / "run"), *options])
