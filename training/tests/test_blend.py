@@ -505,14 +505,18 @@ def window(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 
 
-def test_frequency_shifts_without_sharpen_never_sharpen_a_pasted_face_or_its_surroundings():
-    frequency = []
-    for seed in range(30):
+def frequency_shifts_drawn(seeds: int, **options) -> list[str]:
+    """The frequency transforms self_blend (with these options) chose over seeds 0..seeds-1, by name, colour left out."""
+    drawn = []
+    for seed in range(seeds):
         applied = []
-        self_blend(face_like(), KEYPOINTS, np.random.default_rng(seed), target_share=0.5, applied=applied,
-                   shifts=("blur", "resize"))
-        frequency += [name for name in applied if name != "colour"]
-    assert set(frequency) == {"blur", "resize"}
+        self_blend(face_like(), KEYPOINTS, np.random.default_rng(seed), applied=applied, **options)
+        drawn += [name for name in applied if name != "colour"]
+    return drawn
+
+
+def test_frequency_shifts_without_sharpen_never_sharpen_a_pasted_face_or_its_surroundings():
+    assert set(frequency_shifts_drawn(30, target_share=0.5, shifts=("blur", "resize"))) == {"blur", "resize"}
 
 
 def test_real_samples_whole_photos_draw_from_the_recipes_frequency_shifts(monkeypatch):
@@ -526,11 +530,7 @@ def test_real_samples_whole_photos_draw_from_the_recipes_frequency_shifts(monkey
 
 def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_and_reals_alike():
     image, recipe = face_like(), Recipe(target_share=0.5, sharpen_share=1.0)
-    frequency = []
-    for seed in range(20):
-        applied = []
-        self_blend(image, KEYPOINTS, np.random.default_rng(seed), applied=applied, sharpen_share=1.0)
-        frequency += [name for name in applied if name != "colour"]
+    frequency = frequency_shifts_drawn(20, sharpen_share=1.0)
     assert frequency and set(frequency) == {"sharpen"}
     # Real samples' whole-photo transforms take the same share: sharpening alone must not mean "fake".
     sharper = [laplacian_variance(make_sample(image, RECORD, False, np.random.default_rng(seed), augment=False, recipe=recipe))
