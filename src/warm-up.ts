@@ -4,9 +4,10 @@
  * starting, the face detector's and the classifier's first inference, their
  * wasm code reaching its optimised tier): without it, a check made 2 s after
  * the page was ready took 618-779 ms where later ones took 50-78 (`npm run
- * bench`, README "Performance"). A page usually checks one picture, so
- * that first check is the one its user waits for; done ahead, while the user
- * is still choosing a file, it costs them nothing.
+ * bench`; bench/HISTORY.md, "The first check after loading"). A page
+ * usually checks one picture, so that first check is the one its user waits
+ * for; done ahead, while the user is still choosing a file, it costs them
+ * nothing.
  */
 import type { Classifier } from './classify/classifier';
 import { CLASSIFIER_INPUT_SIZE } from './crop/geometry';

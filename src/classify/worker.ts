@@ -39,7 +39,8 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
  * onnxruntime-web's build with WebGPU kernels carries 28 MB of wasm, the plain
  * one 14 MB: a device without a hardware GPU loads only the plain one. With the
  * service worker's install moved after loading, that took a ready page from
- * 2.0-2.6 s to 1.0-1.5 s here (`npm run bench`, README "Performance").
+ * 2.0-2.6 s to 1.0-1.5 s here (`npm run bench`: bench/results/2026-11-27T06-28-09-507Z.md and
+ * 06-30-08-783Z.md, commit f0e1515).
  */
 async function loadRuntime(webgpu: boolean, request: InitRequest): Promise<Runtime> {
   const runtime: Runtime = webgpu ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
@@ -62,7 +63,8 @@ async function timed<T>(steps: LoadStep[], name: string, step: () => Promise<T>)
 /** The face scores of `pixels` (faces x 3 x size x size), one face per run of `session`. */
 function classifyFaces(runtime: Runtime, session: Ort.InferenceSession, pixels: Float32Array, size: number) {
   // One face per run: threaded WASM was measured slower on a batch of 3 faces than on 3 single
-  // faces (README, "Performance"), and the app never holds more than a few faces at once.
+  // faces (bench/HISTORY.md, "Where classification's time goes"), and the app never holds more
+  // than a few faces at once.
   return scoreFaces(session, (data, dims) => new runtime.Tensor('float32', data, dims), pixels, size, 1);
 }
 
@@ -114,7 +116,8 @@ async function init(request: InitRequest): Promise<void> {
     try {
       // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
       // weights once, at load; by default it keeps them for quantized kernels our weight-only file
-      // never uses, and dequantizes every weight on every run (README, "Performance").
+      // never uses, and dequantizes every weight on every run (bench/HISTORY.md, "The int8 weights are
+      // dequantized once, at load").
       // The first session also starts onnxruntime-web's wasm (fetching and compiling it, starting its threads).
       candidate = await timed(steps, `create the ${backend} session`, () =>
         runtime.InferenceSession.create(new Uint8Array(model), {

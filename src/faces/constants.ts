@@ -3,9 +3,10 @@ export const DETECTION_MAX_SIDE = 1024;
 /**
  * Each pass (the whole image, each tile, the zoomed-out frame) shows MediaPipe a canvas whose longest side is at
  * most this. BlazeFace looks at 128x128 either way, but MediaPipe's own shrinking to it costs more the more pixels
- * it is handed (README, Performance). Boxes come back in whole pixels of the canvas, so at this size they are as
- * fine, relative to what the pass sees, as on the 200 px face chips that the classifier's training crops were cut
- * from (whose own detection, like any image's of at most this size, is unchanged).
+ * it is handed (bench/HISTORY.md, "The whole-image pass's own copy"). Boxes come back in whole pixels of the
+ * canvas, so at this size they are as fine, relative to what the pass sees, as on the 200 px face chips that the
+ * classifier's training crops were cut from (whose own detection, like any image's of at most this size, is
+ * unchanged).
  */
 export const PASS_MAX_SIDE = 256;
 /** Below this confidence a detection is dropped. */
