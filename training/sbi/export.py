@@ -150,6 +150,13 @@ def shipped_network(path: Path) -> tuple[torch.nn.Module, str]:
     return faceres_net_from_onnx(path), json.loads(path.with_suffix(".json").read_text())["architecture"]
 
 
+def file_identity(data: bytes) -> dict[str, str | int]:
+    """A classifier file's `version` (today's date and its hash's first 8 digits), `sha256` and `bytes`, as its
+    manifest (deepfake.json) names it; the app refuses a file whose SHA-256 does not match."""
+    digest = hashlib.sha256(data).hexdigest()
+    return {"version": datetime.date.today().strftime("%Y.%m.%d") + "-" + digest[:8], "sha256": digest, "bytes": len(data)}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group(required=True)
@@ -212,12 +219,13 @@ def main(argv=None) -> int:
             set_initializer(model, "bias", bias)
             onnx.save(model, str(path))
     data = int8_path.read_bytes()
+    identity = file_identity(data)
     manifest = {
         "name": "deepfake",
-        "version": datetime.date.today().strftime("%Y.%m.%d") + "-" + hashlib.sha256(data).hexdigest()[:8],
+        "version": identity["version"],
         "file": "deepfake.onnx",
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
+        "sha256": identity["sha256"],
+        "bytes": identity["bytes"],
         "architecture": architecture,
         # The logit calibrated is the mean over these views of each face.
         "views": ["face", "mirror image"] if args.mirror else ["face"],

@@ -80,9 +80,15 @@ def put_tfjs_weight(parameter: torch.Tensor, value: np.ndarray, network: str) ->
 RGB_MEANS = (123.68, 116.779, 103.939)
 
 
+# The channels in reverse order, as indices: ONNX exports them as a Gather. `flip` exports a Slice with step -1
+# from the end, which onnxruntime-web's WebGPU backend (1.30) cuts one channel short.
+BGR_FROM_RGB = (2, 1, 0)
+
+
 def faceres_input(rgb: torch.Tensor) -> torch.Tensor:
     """(N, 3, H, W) RGB 0..255 -> what FaceRes was trained on."""
-    return (rgb - torch.tensor(RGB_MEANS, dtype=rgb.dtype, device=rgb.device).view(1, 3, 1, 1)).flip(1)
+    less_means = rgb - torch.tensor(RGB_MEANS, dtype=rgb.dtype, device=rgb.device).view(1, 3, 1, 1)
+    return less_means.index_select(1, torch.tensor(BGR_FROM_RGB, device=rgb.device))
 
 
 class SamePad(nn.Module):

@@ -30,8 +30,6 @@ its weights are read back and quantize back to themselves (checked).
 from __future__ import annotations
 
 import argparse
-import datetime
-import hashlib
 import json
 import sys
 import tempfile
@@ -44,7 +42,7 @@ from onnx import TensorProto, helper, numpy_helper
 from torch.utils.data import DataLoader
 
 from .data import load_harvest, split_of
-from .export import OPSET, export_onnx
+from .export import OPSET, export_onnx, file_identity
 from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT
 from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
@@ -108,7 +106,8 @@ def _initializer(model: onnx.ModelProto, name: str) -> float:
 
 
 def rewritten(path: Path, cut: float) -> onnx.ModelProto:
-    """The mirror-averaged int8 file at `path` as second_view_graph writes it, its weights and calibration kept."""
+    """The int8 file at `path` (mirror-averaged, or one view as this module writes it) as second_view_graph writes it
+    with `cut`, in the graph sbi.export writes today, its weights and calibration kept."""
     source = onnx.load(str(path))
     net = faceres_net_from_onnx(path).eval()
     with tempfile.TemporaryDirectory() as folder:
@@ -153,11 +152,8 @@ def main(argv=None) -> int:
     path = args.models / "deepfake.onnx"
     onnx.save(int8, str(path))
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
     manifest.update({
-        "version": datetime.date.today().strftime("%Y.%m.%d") + "-" + digest[:8],
-        "sha256": digest,
-        "bytes": len(data),
+        **file_identity(data),
         "output": {
             "name": LOGIT_OUTPUT,
             "shape": ["faces", 1],
