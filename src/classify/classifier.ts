@@ -37,8 +37,12 @@ export interface ClassifierOptions {
   modelSha256?: string | null;
   /** WASM threads (default: {@link defaultThreads}). */
   threads?: number;
-  /** Use WebGPU when the device has a hardware adapter (default true). */
-  webgpu?: boolean;
+  /**
+   * Use WebGPU when the device has a hardware adapter (default true). `'any-adapter'` uses it on a
+   * software adapter too (SwiftShader in a browser without a GPU): far slower than WASM, for testing
+   * the WebGPU backend where no GPU is.
+   */
+  webgpu?: boolean | 'any-adapter';
 }
 
 export interface Classifier {
@@ -85,7 +89,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
         webgpu: { mjs: assetUrl(ortWebGpuLoader), wasm: assetUrl(ortWebGpuBinary) },
       },
       threads: options.threads ?? defaultThreads(),
-      allowWebGpu: options.webgpu ?? true,
+      webgpuAdapters: options.webgpu === 'any-adapter' ? 'any' : options.webgpu === false ? 'none' : 'hardware',
     });
   });
   if (ready.kind !== 'ready') {

@@ -3,6 +3,13 @@ import type { ErrorCause } from '../respond/errors';
 
 export type Backend = 'webgpu' | 'wasm';
 
+/**
+ * Which WebGPU adapters the worker may run the model on: none, hardware ones only, or any, a software
+ * (fallback) adapter too. A software adapter ran a small CNN ~45x slower than WASM, so no page wants
+ * it; it is how the tests run the WebGPU backend on machines without a GPU.
+ */
+export type WebGpuAdapters = 'none' | 'hardware' | 'any';
+
 /** Where one onnxruntime-web build's loader script and binary are served from. */
 export interface RuntimeFiles {
   mjs: string;
@@ -18,7 +25,7 @@ export interface InitRequest {
   runtimes: { wasm: RuntimeFiles; webgpu: RuntimeFiles };
   /** WASM threads; more than 1 needs cross-origin isolation. */
   threads: number;
-  allowWebGpu: boolean;
+  webgpuAdapters: WebGpuAdapters;
 }
 
 export interface RunRequest {

@@ -4,7 +4,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { CLASSIFIER_INPUT_SIZE } from '../crop/geometry';
-import type { Backend, InitRequest, LoadStep, RunRequest, WorkerReply, WorkerRequest } from './protocol';
+import type { Backend, InitRequest, LoadStep, RunRequest, WebGpuAdapters, WorkerReply, WorkerRequest } from './protocol';
 import { scoreFaces } from './score-faces.js';
 import sessionConfig from './session-config.json';
 
@@ -16,15 +16,16 @@ let session: Ort.InferenceSession | null = null;
 const reply = (message: WorkerReply, transfer: Transferable[] = []) => postMessage(message, { transfer });
 
 /**
- * WebGPU only on a hardware adapter: headless or GPU-less browsers expose a
- * software (fallback) adapter on which a small CNN ran ~45x slower than WASM.
+ * Whether the browser offers a WebGPU adapter of the kind asked for. Headless or GPU-less browsers may
+ * expose a software (fallback) adapter, on which a small CNN ran ~45x slower than WASM: only
+ * `'any'` takes one (protocol.ts).
  */
-async function hasHardwareGpu(): Promise<boolean> {
+async function hasGpu(adapters: Exclude<WebGpuAdapters, 'none'>): Promise<boolean> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null> } }).gpu;
   if (!gpu) return false;
   try {
     const adapter = await gpu.requestAdapter();
-    return !!adapter && !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false);
+    return !!adapter && (adapters === 'any' || !(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false));
   } catch {
     return false;
   }
@@ -100,7 +101,8 @@ async function init(request: InitRequest): Promise<void> {
       return;
     }
   }
-  const webgpu = request.allowWebGpu && (await timed(steps, 'look for a hardware GPU', hasHardwareGpu));
+  const adapters = request.webgpuAdapters;
+  const webgpu = adapters !== 'none' && (await timed(steps, adapters === 'any' ? 'look for a GPU' : 'look for a hardware GPU', () => hasGpu(adapters)));
   let runtime: Runtime;
   try {
     runtime = await timed(steps, 'import onnxruntime-web', () => loadRuntime(webgpu, request));
@@ -117,7 +119,8 @@ async function init(request: InitRequest): Promise<void> {
       // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
       // weights once, at load; by default it keeps them for quantized kernels our weight-only file
       // never uses, and dequantizes every weight on every run (bench/HISTORY.md, "The int8 weights are
-      // dequantized once, at load").
+      // dequantized once, at load"). WebGPU needs the fold too: its own DequantizeLinear got the head's
+      // weights wrong (onnxruntime-web 1.30 on SwiftShader, 2026-12-06), its Conv then ran on float weights.
       // The first session also starts onnxruntime-web's wasm (fetching and compiling it, starting its threads).
       candidate = await timed(steps, `create the ${backend} session`, () =>
         runtime.InferenceSession.create(new Uint8Array(model), {

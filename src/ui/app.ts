@@ -18,12 +18,17 @@ function setStatus(text: string, isError = false) {
   status.classList.toggle('error', isError);
 }
 
-/** `?threads=2&webgpu=0` tune the runtime, for benchmarks and debugging. */
+/**
+ * `?threads=2`, `?webgpu=0` (WASM only) and `?webgpu=any` (WebGPU on a software adapter too) tune the
+ * runtime, for benchmarks, tests and debugging.
+ */
 function runtimeOptionsFromQuery(query: URLSearchParams): DetectorOptions {
   const threads = Number(query.get('threads'));
+  const webgpu = { '0': false, any: 'any-adapter' } as const satisfies Record<string, DetectorOptions['webgpu']>;
+  const use = query.get('webgpu');
   return {
     ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
-    ...(query.get('webgpu') === '0' ? { webgpu: false } : {}),
+    ...(use === '0' || use === 'any' ? { webgpu: webgpu[use] } : {}),
   };
 }
 

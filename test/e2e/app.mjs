@@ -12,9 +12,9 @@ export async function serveApp() {
   return { server, origin: new URL(server.resolvedUrls.local[0]).origin };
 }
 
-export async function openApp({ path = '/', serviceWorkers = 'allow' } = {}) {
+export async function openApp({ path = '/', serviceWorkers = 'allow', browserArgs = [] } = {}) {
   const { server, origin } = await serveApp();
-  const browser = await launchBrowser({ serviceWorkers });
+  const browser = await launchBrowser({ serviceWorkers, extraArgs: browserArgs });
   const requests = [];
   const problems = [];
   browser.context.on('request', (request) =>

@@ -19,14 +19,17 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** `serviceWorkers: 'block'` keeps the app's service worker out (it would answer requests that Playwright's routes should). */
-export async function launchBrowser({ serviceWorkers = 'allow' } = {}) {
+/**
+ * `serviceWorkers: 'block'` keeps the app's service worker out (it would answer requests that Playwright's routes should);
+ * `extraArgs` go after CHROMIUM_ARGS.
+ */
+export async function launchBrowser({ serviceWorkers = 'allow', extraArgs = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'deepfake-check-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     serviceWorkers,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     context,

@@ -48,7 +48,7 @@ const init: InitRequest = {
   modelSha256: null,
   runtimes: { wasm: { mjs: 'a.mjs', wasm: 'a.wasm' }, webgpu: { mjs: 'b.mjs', wasm: 'b.wasm' } },
   threads: 1,
-  allowWebGpu: false,
+  webgpuAdapters: 'none',
 };
 
 async function startWorker() {
@@ -102,7 +102,7 @@ describe('the classifier worker', () => {
     gpu.runsFail = true;
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: false } }) } });
     const { replies, send } = await startWorker();
-    send({ ...init, allowWebGpu: true });
+    send({ ...init, webgpuAdapters: 'hardware' });
     send(runRequest(1, 7));
     await vi.waitFor(() => expect(replies).toHaveLength(2), { timeout: 2000 });
     const ready = replies[0]!;
@@ -119,9 +119,22 @@ describe('the classifier worker', () => {
   it('keeps a WebGPU session that runs', async () => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: false } }) } });
     const { replies, send } = await startWorker();
-    send({ ...init, allowWebGpu: true });
+    send({ ...init, webgpuAdapters: 'hardware' });
     await vi.waitFor(() => expect(replies).toHaveLength(1), { timeout: 2000 });
     expect(replies[0]!.kind === 'ready' && replies[0]!.backend).toBe('webgpu');
     expect(gpu.released).toBe(0);
+  });
+
+  it.each([
+    ['hardware', 'wasm', 'look for a hardware GPU'],
+    ['any', 'webgpu', 'look for a GPU'],
+  ] as const)('with %s adapters allowed, a software adapter gets the %s backend', async (webgpuAdapters, backend, lookStep) => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) } });
+    const { replies, send } = await startWorker();
+    send({ ...init, webgpuAdapters });
+    await vi.waitFor(() => expect(replies).toHaveLength(1), { timeout: 2000 });
+    const ready = replies[0]!;
+    expect(ready.kind === 'ready' && ready.backend).toBe(backend);
+    expect(ready.kind === 'ready' && ready.steps.map((step) => step.name)).toContain(lookStep);
   });
 });
