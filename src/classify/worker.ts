@@ -119,8 +119,9 @@ async function init(request: InitRequest): Promise<void> {
       // `sessionConfig` lets onnxruntime fold the int8 weights' DequantizeLinear nodes into float
       // weights once, at load; by default it keeps them for quantized kernels our weight-only file
       // never uses, and dequantizes every weight on every run (bench/HISTORY.md, "The int8 weights are
-      // dequantized once, at load"). WebGPU needs the fold too: its own DequantizeLinear got the head's
-      // weights wrong (onnxruntime-web 1.30 on SwiftShader, 2026-12-06), its Conv then ran on float weights.
+      // dequantized once, at load"). WebGPU needs the fold too: its kernels' own DequantizeLinear got the
+      // head's weights wrong (onnxruntime-web 1.30 on SwiftShader, 2026-12-06); folded, the file scores there
+      // as on WASM (test/e2e/webgpu.test.mjs).
       // The first session also starts onnxruntime-web's wasm (fetching and compiling it, starting its threads).
       candidate = await timed(steps, `create the ${backend} session`, () =>
         runtime.InferenceSession.create(new Uint8Array(model), {

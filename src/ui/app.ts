@@ -24,11 +24,10 @@ function setStatus(text: string, isError = false) {
  */
 function runtimeOptionsFromQuery(query: URLSearchParams): DetectorOptions {
   const threads = Number(query.get('threads'));
-  const webgpu = { '0': false, any: 'any-adapter' } as const satisfies Record<string, DetectorOptions['webgpu']>;
-  const use = query.get('webgpu');
+  const webgpu = query.get('webgpu');
   return {
     ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
-    ...(use === '0' || use === 'any' ? { webgpu: webgpu[use] } : {}),
+    ...(webgpu === '0' ? { webgpu: false } : webgpu === 'any' ? { webgpu: 'any-adapter' as const } : {}),
   };
 }
 
