@@ -157,6 +157,17 @@ def file_identity(data: bytes) -> dict[str, str | int]:
     return {"version": datetime.date.today().strftime("%Y.%m.%d") + "-" + digest[:8], "sha256": digest, "bytes": len(data)}
 
 
+def write_shipped(model: onnx.ModelProto, manifest: dict, models: Path) -> Path:
+    """Writes `model` as `models`/deepfake.onnx and `manifest`, given the file's identity (file_identity), beside it as
+    deepfake.json; the file's path."""
+    models.mkdir(parents=True, exist_ok=True)
+    path = models / "deepfake.onnx"
+    onnx.save(model, str(path))
+    manifest.update(file_identity(path.read_bytes()))
+    (models / "deepfake.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return path
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group(required=True)

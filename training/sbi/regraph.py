@@ -22,7 +22,7 @@ from pathlib import Path
 import onnx
 import torch
 
-from .export import file_identity
+from .export import write_shipped
 from .onnx_scores import second_view_from
 from .second_view import rewritten
 
@@ -38,12 +38,8 @@ def main(argv=None) -> int:
     if cut is None:
         parser.error(f"{args.model} has no second view's cut: rewrite a mirror-averaged file with sbi.second_view")
     manifest = json.loads(args.model.with_suffix(".json").read_text())
-    int8 = rewritten(args.model, cut)
-    args.models.mkdir(parents=True, exist_ok=True)
-    path = args.models / "deepfake.onnx"
-    onnx.save(int8, str(path))
-    manifest.update({**file_identity(path.read_bytes()), "graph_from": manifest["version"]})
-    (args.models / "deepfake.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    manifest["graph_from"] = manifest["version"]
+    path = write_shipped(rewritten(args.model, cut), manifest, args.models)
     print(f"wrote {path} ({manifest['bytes'] / 1e6:.2f} MB), version {manifest['version']}, "
           f"the graph of today's export around {manifest['graph_from']}'s weights, calibration and cut", file=sys.stderr)
     return 0

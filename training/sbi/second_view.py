@@ -42,7 +42,7 @@ from onnx import TensorProto, helper, numpy_helper
 from torch.utils.data import DataLoader
 
 from .data import load_harvest, split_of
-from .export import OPSET, export_onnx, file_identity
+from .export import OPSET, export_onnx, write_shipped
 from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT
 from .onnx_weights import faceres_net_from_onnx
 from .quantize import quantize_weights
@@ -147,13 +147,7 @@ def main(argv=None) -> int:
           f"(calibrated: {scale * half_gap:.4f}); second view from a calibrated logit of {cut:.4f}, score {from_score:.4f}",
           file=sys.stderr)
 
-    int8 = rewritten(args.model, cut)
-    args.models.mkdir(parents=True, exist_ok=True)
-    path = args.models / "deepfake.onnx"
-    onnx.save(int8, str(path))
-    data = path.read_bytes()
     manifest.update({
-        **file_identity(data),
         "output": {
             "name": LOGIT_OUTPUT,
             "shape": ["faces", 1],
@@ -171,8 +165,8 @@ def main(argv=None) -> int:
             "from": manifest["version"],
         },
     })
-    (args.models / "deepfake.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"wrote {path} ({len(data) / 1e6:.2f} MB), version {manifest['version']}", file=sys.stderr)
+    path = write_shipped(rewritten(args.model, cut), manifest, args.models)
+    print(f"wrote {path} ({manifest['bytes'] / 1e6:.2f} MB), version {manifest['version']}", file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,7 @@ from conftest import lively_net
 from onnx import numpy_helper
 
 from sbi.export import export_onnx
+from sbi.faceres import RGB_MEANS
 from sbi.model import CalibratedNet, MirrorAveraged
 from sbi.onnx_scores import score_crops_and_views, second_view_from
 from sbi.quantize import quantize_weights
@@ -38,7 +39,7 @@ def negative_step_slices_of_images(model: onnx.ModelProto) -> list[str]:
 
 def flipped_input(rgb: torch.Tensor) -> torch.Tensor:
     """FaceRes' input as every file until 2026-12-06 exported it."""
-    return (rgb - torch.tensor((123.68, 116.779, 103.939)).view(1, 3, 1, 1)).flip(1)
+    return (rgb - torch.tensor(RGB_MEANS).view(1, 3, 1, 1)).flip(1)
 
 
 @pytest.fixture(scope="module")
