@@ -43,12 +43,19 @@ done
 for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if either run failed
 exec 9> "$R/.cpu_pair.lock"
 flock 9
+# A run trained with --average-from also holds its averaged network (run/averaged), exported and compared as an arm
+# of its own after the live one: the same seed's data and dropout, so the pair differs by the averaging alone.
+for arm in "${arms[@]}"; do
+  [ -d "$R/run-s5file-$arm-s$seed/averaged" ] && arms+=("$arm-averaged")
+done
 arm_files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
   arm_files+=("$out/deepfake.onnx")
   exported "$arm" && continue
-  /usr/bin/python3 -m sbi.export --run "$R/run-s5file-$arm-s$seed" --mirror --harvest "$HARVEST" \
+  run=$R/run-s5file-$arm-s$seed
+  [[ $arm == *-averaged ]] && run=$R/run-s5file-${arm%-averaged}-s$seed/averaged
+  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" \
     --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
 done
 /usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${references[@]}" "${arm_files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"

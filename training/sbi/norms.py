@@ -1,4 +1,5 @@
-"""Batch norms put back into a pretrained network whose norms were folded into its convolutions."""
+"""Batch norms put back into a pretrained network whose norms were folded into its convolutions, and measured afresh
+for a network whose weights were averaged."""
 from __future__ import annotations
 
 import torch
@@ -30,3 +31,22 @@ def init_batch_norms_as_identity(net: nn.Module, pixels: torch.Tensor) -> None:
         for hook in hooks:
             hook.remove()
         net.train(training)
+
+
+def refresh_batch_norms(model: torch.nn.Module, batches) -> None:
+    """Sets every batch norm's running mean and variance to their plain average over `batches` (pixels as the
+    model takes them), leaving the weights and everything else as they were; the model ends in eval mode."""
+    norms = [module for module in model.modules() if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)]
+    momenta = [norm.momentum for norm in norms]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a cumulative average over all batches, not an exponential one
+    model.eval()
+    for norm in norms:
+        norm.train()
+    with torch.no_grad():
+        for pixels in batches:
+            model(pixels)
+    for norm, momentum in zip(norms, momenta):
+        norm.momentum = momentum
+    model.eval()

@@ -19,13 +19,12 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-import numpy as np
 import torch
-from torch.utils.data import DataLoader
 
 from .data import Recipe, load_harvest, training_faces
 from .model import build_net
-from .train import SelfBlendedFaces, one_opencv_thread_if_forking
+from .norms import refresh_batch_norms
+from .train import batch_norm_loader, one_opencv_thread_if_forking
 
 #: run.json keys that runs must share to be averaged: the network's shape and what taught it.
 SHARED_KEYS = ("arch", "distill")
@@ -37,25 +36,6 @@ def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Ten
         raise ValueError("the runs' networks hold different tensors")
     return {name: torch.stack([state[name] for state in states]).mean(0) if first.is_floating_point() else first.clone()
             for name, first in states[0].items()}
-
-
-def refresh_batch_norms(model: torch.nn.Module, batches) -> None:
-    """Sets every batch norm's running mean and variance to their plain average over `batches` (pixels as the
-    model takes them), leaving the weights and everything else as they were; the model ends in eval mode."""
-    norms = [module for module in model.modules() if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)]
-    momenta = [norm.momentum for norm in norms]
-    for norm in norms:
-        norm.reset_running_stats()
-        norm.momentum = None  # a cumulative average over all batches, not an exponential one
-    model.eval()
-    for norm in norms:
-        norm.train()
-    with torch.no_grad():
-        for pixels in batches:
-            model(pixels)
-    for norm, momentum in zip(norms, momenta):
-        norm.momentum = momentum
-    model.eval()
 
 
 def recipe_of(config: dict) -> Recipe:
@@ -87,15 +67,9 @@ def main(argv=None) -> int:
 
     records, _ = load_harvest(args.harvest, args.images)
     train, _ = training_faces(records, 0)
-    # Samples of each run's recipe in turn, spread over the training faces, so that the statistics are those of what
-    # the runs saw; video coding, which sbi.train applies to whole batches, is left out (a quarter of the samples at most).
-    picks = np.random.default_rng(args.seed).choice(2 * len(train), size=args.samples, replace=False)
-    datasets = [SelfBlendedFaces(train, args.seed, recipe=recipe_of(config)) for config in configs]
-    samples = torch.utils.data.ConcatDataset([torch.utils.data.Subset(data, part.tolist())
-                                              for data, part in zip(datasets, np.array_split(picks, len(datasets)))])
     workers = 2
     one_opencv_thread_if_forking(workers)
-    loader = DataLoader(samples, batch_size=64, num_workers=workers)
+    loader = batch_norm_loader(train, [recipe_of(config) for config in configs], args.samples, args.seed, workers)
     refresh_batch_norms(model, (pixels for pixels, _ in loader))
 
     args.out.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ kernels).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import time
@@ -31,7 +32,7 @@ from .face_mesh import load_meshes
 from .metrics import roc_auc
 from .faceres import has_all_blocks, keep_blocks, width_of
 from .narrow import pick_channels
-from .norms import init_batch_norms_as_identity
+from .norms import init_batch_norms_as_identity, refresh_batch_norms
 from .model import ARCHITECTURES, FACERES_LAYOUTS, FaceResDeepfakeNet, build_net, restores_batch_norms
 from .onnx_weights import faceres_state_from_onnx, logits_net_from_onnx
 from .sam import sharpness_aware_gradients
@@ -41,7 +42,7 @@ from .video import video_damage
 # What a resumed run must share with the run it continues: each changes the network, the data stream or the arithmetic.
 RESUME_KEYS = {"arch": None, **asdict(Recipe()), "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None,
                "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
-               "consistency_features": None, "focal_gamma": None}
+               "consistency_features": None, "focal_gamma": None, "average_from": None}
 
 
 #: --consistency-on's choices: which items' views box consistency asks to agree, from their labels (one per view)
@@ -70,6 +71,34 @@ def features_spread(features: torch.Tensor, views: int, counted: torch.Tensor) -
     cannot be lowered by shrinking every feature, as the logits' spread is lowered by squeezing their scale."""
     within = features.view(-1, views, features.shape[1]).var(dim=1, unbiased=False).sum(dim=1)
     return (within / features.var(dim=0, unbiased=False).sum().clamp_min(1e-8) * counted).mean()
+
+
+class RunningAverage:
+    """The plain mean of a network's weights over the steps it is shown (--average-from: stochastic weight averaging,
+    Izmailov et al., UAI 2018, taken at every step as SWAD does, Cha et al., NeurIPS 2021, for data unlike the
+    training data). Weights only: batch norms' statistics of the mean network are measured afresh (norms.refresh_batch_norms)."""
+
+    def __init__(self, model: torch.nn.Module):
+        self.count = 0
+        self.weights = {name: weight.detach().clone() for name, weight in model.named_parameters()}
+
+    @torch.no_grad()
+    def add(self, model: torch.nn.Module) -> None:
+        self.count += 1
+        for name, weight in model.named_parameters():
+            self.weights[name] += (weight - self.weights[name]) / self.count
+
+    def state_dict(self) -> dict:
+        return {"count": self.count, "weights": self.weights}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.count, self.weights = state["count"], state["weights"]
+
+    def network(self, model: torch.nn.Module) -> torch.nn.Module:
+        """A copy of `model` holding the mean weights (its buffers still `model`'s)."""
+        averaged = copy.deepcopy(model)
+        averaged.load_state_dict(self.weights, strict=False)
+        return averaged
 
 
 def check_same_run(run_config: Path, config: dict) -> None:
@@ -273,6 +302,34 @@ def with_video_damage(pixels: torch.Tensor, share: float, rng: np.random.Generat
     return out
 
 
+def batch_norm_loader(train: list[FaceRecord], recipes: list[Recipe], samples: int, seed: int, workers: int) -> DataLoader:
+    """`samples` training samples (half pseudo-fakes), spread over the training faces and made by each recipe in turn,
+    in batches of 64: what an averaged network's batch norms are measured on, so that their statistics are those of
+    what it was trained on. Video coding, which training applies to whole batches, is left out (a quarter of the
+    samples at most)."""
+    picks = np.random.default_rng(seed).choice(2 * len(train), size=min(samples, 2 * len(train)), replace=False)
+    datasets = [SelfBlendedFaces(train, seed, recipe=recipe) for recipe in recipes]
+    parts = torch.utils.data.ConcatDataset([torch.utils.data.Subset(data, part.tolist())
+                                            for data, part in zip(datasets, np.array_split(picks, len(datasets)))])
+    return DataLoader(parts, batch_size=64, num_workers=workers)
+
+
+def save_average(average: RunningAverage, model: torch.nn.Module, out: Path, config: dict, first_step: int,
+                 norms_from: DataLoader, val_loader: DataLoader, device: torch.device) -> None:
+    """The averaged network as a run folder of its own (out/averaged: model.pt and run.json, which sbi.export reads),
+    its batch norms measured on `norms_from`, with its validation AUC in the folder's metrics.jsonl."""
+    averaged = average.network(model)
+    refresh_batch_norms(averaged, (pixels.to(device) for pixels, _ in norms_from))
+    logits, truth = predict(averaged, val_loader, device)
+    entry = {"averaged_steps": [first_step, first_step + average.count - 1], "val_sbi_auc": roc_auc(truth, logits)}
+    print(json.dumps(entry), file=sys.stderr)
+    folder = out / "averaged"
+    folder.mkdir(exist_ok=True)
+    (folder / "metrics.jsonl").write_text(json.dumps(entry) + "\n")
+    torch.save({name: value.cpu() for name, value in averaged.state_dict().items()}, folder / "model.pt")
+    (folder / "run.json").write_text(json.dumps({**config, "averaged_steps": entry["averaged_steps"]}) + "\n")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--harvest", type=Path, required=True, help="JSONL from training/harvest/harvest.mjs")
@@ -378,7 +435,14 @@ def main(argv=None) -> int:
                         "below 0, the mirror: each weighs (1 - |target - probability|) to minus this power, so those it misses count "
                         "less. Its screen at 2 won our own blends back (held-out 0.908) and lost dfdc-dev (EXPERIMENTS.md, seed 55); at -1 "
                         "it moved neither (seed 56)")
+    parser.add_argument("--average-from", type=int, default=0, metavar="STEP", help="also keep the mean of the weights after "
+                        "each step past this one (sbi.train.RunningAverage) and, at the schedule's end, save it with its batch "
+                        "norms measured afresh as OUT/averaged, a run of its own for sbi.export; the live network (OUT/model.pt) "
+                        "trains as without it. 0: no average")
+    parser.add_argument("--norm-samples", type=int, default=4096, help="training samples the averaged network's batch norms are measured on")
     args = parser.parse_args(argv)
+    if not 0 <= args.average_from < args.steps:
+        parser.error("--average-from: a step from 0 (no average) to below --steps")
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
         parser.error("--views: at least 1")
@@ -451,7 +515,8 @@ def main(argv=None) -> int:
               # Recorded only where some views are left out, as runs written before it existed meant all.
               "consistency_on": args.consistency_on if args.consistency_on != "all" else None,
               "consistency_undropped": args.consistency_undropped or None,
-              "consistency_features": args.consistency_features or None, "focal_gamma": args.focal_gamma or None}
+              "consistency_features": args.consistency_features or None, "focal_gamma": args.focal_gamma or None,
+              "average_from": args.average_from or None}
     check_same_run(run_config, config)
     run_config.write_text(json.dumps(config) + "\n")
     data = SelfBlendedFaces(train, args.seed, recipe=recipe)
@@ -490,6 +555,9 @@ def main(argv=None) -> int:
         schedule.load_state_dict(resumed["schedule"])
         step, epoch = resumed["step"], resumed["epoch"]
         print(f"resumed at step {step}", file=sys.stderr)
+    average = RunningAverage(model) if args.average_from else None
+    if average and step > args.average_from:
+        average.load_state_dict(resumed["average"])
 
     val_loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=args.workers)
     teacher = logits_net_from_onnx(args.distill).eval().requires_grad_(False).to(device) if args.distill else None
@@ -535,6 +603,8 @@ def main(argv=None) -> int:
             optimizer.step()
             schedule.step()
             step += 1
+            if average and step > args.average_from:
+                average.add(model)
             seen += len(labels)
             running = 0.98 * running + 0.02 * loss.item() if seen > len(labels) else loss.item()
             rate = seen / (time.time() - started)
@@ -546,7 +616,8 @@ def main(argv=None) -> int:
                 log.flush()
                 print(f"\n{json.dumps(entry)}", file=sys.stderr)
                 state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "step": step, "epoch": epoch,
-                         "rng": rng_states(device), **({"boundary_head": boundary.state_dict()} if boundary else {})}
+                         "rng": rng_states(device), **({"boundary_head": boundary.state_dict()} if boundary else {}),
+                         **({"average": average.state_dict()} if average else {})}
                 torch.save(state, checkpoint.with_suffix(".tmp"))
                 checkpoint.with_suffix(".tmp").replace(checkpoint)
             if step >= last_step:
@@ -554,6 +625,11 @@ def main(argv=None) -> int:
         epoch += 1
     torch.save({name: value.cpu() for name, value in model.state_dict().items()}, args.out / "model.pt")
     print(f"\nsaved {args.out / 'model.pt'}", file=sys.stderr)
+    # Only a finished schedule's: the mean of part of the steps is no network the recipe makes.
+    if average and step == args.steps:
+        save_average(average, model, args.out, config, args.average_from + 1,
+                     batch_norm_loader(train, [recipe], args.norm_samples, args.seed, args.workers), val_loader, device)
+        print(f"saved {args.out / 'averaged' / 'model.pt'}", file=sys.stderr)
     return 0
 
 

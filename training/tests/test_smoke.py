@@ -75,17 +75,31 @@ def test_train_resume_continue_average_export_and_onnx_agreement(harvest, tmp_pa
         run(python, "-m", "sbi.train", "--harvest", harvest, "--images", UTK, "--out", out, "--steps", "4", "--batch", "8",
             "--limit", "12", "--val-limit", "8", "--checkpoint-every", "2", "--workers", "0", *options, cwd=training)
 
-    # A session that stops half-way through the schedule, then a rerun that resumes and finishes it.
-    train(run_dir, "--stop-after", "2")
+    # A session that stops half-way through the schedule, then a rerun that resumes and finishes it, keeping the mean
+    # of the weights after steps 2 to 4 beside the live network.
+    average = ("--average-from", "1", "--norm-samples", "16")
+    train(run_dir, "--stop-after", "2", *average)
     assert (run_dir / "checkpoint.pt").exists() and (run_dir / "model.pt").exists()
-    assert steps_logged() == [2]
-    train(run_dir)
+    assert steps_logged() == [2] and not (run_dir / "averaged").exists()
+    train(run_dir, *average)
     assert steps_logged() == [2, 4]
-    # It goes on with the batches and dropout an uninterrupted run has next, not the epoch's first batches again.
+    assert json.loads((run_dir / "averaged" / "run.json").read_text())["averaged_steps"] == [2, 4]
+    # It goes on with the batches and dropout an uninterrupted run has next, not the epoch's first batches again,
+    # and with the average where it stood.
     uninterrupted = tmp_path / "uninterrupted"
-    train(uninterrupted)
-    resumed_weights, uninterrupted_weights = (torch.load(folder / "model.pt") for folder in (run_dir, uninterrupted))
-    assert all(torch.equal(resumed_weights[name], uninterrupted_weights[name]) for name in uninterrupted_weights)
+    train(uninterrupted, *average)
+    for weights in ("model.pt", "averaged/model.pt"):
+        resumed_weights, uninterrupted_weights = (torch.load(folder / weights) for folder in (run_dir, uninterrupted))
+        assert all(torch.equal(resumed_weights[name], uninterrupted_weights[name]) for name in uninterrupted_weights)
+    # The average changes nothing in the live network's training, so one run gives both arms of a comparison.
+    plain = tmp_path / "plain"
+    train(plain)
+    plain_weights, live_weights, averaged_weights = (torch.load(path) for path in
+                                                     (plain / "model.pt", run_dir / "model.pt", run_dir / "averaged" / "model.pt"))
+    assert all(torch.equal(plain_weights[name], live_weights[name]) for name in plain_weights)
+    assert not torch.equal(averaged_weights["backbone.classifier.3.weight"], live_weights["backbone.classifier.3.weight"])
+    (tmp_path / "averaged-export").mkdir()
+    export_and_check(run_dir / "averaged", harvest, tmp_path / "averaged-export")
 
     # Continued training starts a new run from the finished one's weights.
     continued = tmp_path / "continued"
@@ -136,7 +150,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                                                            "sam_rho": None, "box_consistency": 1.0, "views": None,
                                                            "consistency_on": None, "consistency_undropped": None,
-                                                           "consistency_features": None, "focal_gamma": None}
+                                                           "consistency_features": None, "focal_gamma": None, "average_from": None}
     # The loss on the spread of the views' logits without the head's dropout.
     train("stage4-undropped", "--arch", "faceres-bn", "--target-share", "0.5", "--init", tmp_path / "stage3" / "deepfake.onnx",
           "--box-consistency", "1", "--consistency-undropped", "--stop-after", "1")

@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from sbi.data import Recipe
-from sbi.soup import average_states, main, recipe_of, refresh_batch_norms
+from sbi.norms import refresh_batch_norms
+from sbi.soup import average_states, main, recipe_of
 
 
 def test_floating_tensors_are_averaged_and_counters_kept():

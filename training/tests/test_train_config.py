@@ -6,14 +6,14 @@ import pytest
 import torch
 
 from sbi.data import FaceRecord, split_of, training_faces
-from sbi.train import CONSISTENCY_ITEMS, check_same_run, features_spread, focal_bce, main, one_opencv_thread_if_forking, targets, views_spread
+from sbi.train import CONSISTENCY_ITEMS, RunningAverage, check_same_run, features_spread, focal_bce, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
           # A tuple, as sbi.train's config holds it and as run.json cannot (JSON writes a list).
           "frequency_shifts": ("blur", "sharpen", "resize"),
           "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
-          "consistency_undropped": None, "consistency_features": None, "focal_gamma": None}
+          "consistency_undropped": None, "consistency_features": None, "focal_gamma": None, "average_from": None}
 
 
 def write(tmp_path, config):
@@ -43,7 +43,7 @@ def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
                 "other_face_share": 0.0, "sharpen_share": 0.0, "frequency_shifts": ("blur", "sharpen", "resize"), "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "distill": None, "distill_weight": None,
                 "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
-                "consistency_features": None, "focal_gamma": None}
+                "consistency_features": None, "focal_gamma": None, "average_from": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
     with pytest.raises(SystemExit, match="target-share 0.0 \\(not 0.5\\)"):
         check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.5, **defaults})
@@ -138,6 +138,7 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     (["--arch", "faceres-bn", "--box-consistency", "1", "--consistency-features", "--consistency-undropped"],
      "--consistency-features and --consistency-undropped do not combine"),
     (["--focal-gamma", "-6"], "--focal-gamma: from -5 to 5"),
+    (["--steps", "100", "--average-from", "100"], "--average-from: a step from 0 (no average) to below --steps"),
     (["--frequency-shifts", "blur", "resize", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine"),
     (["--frequency-shifts", "sharpen", "blur", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine")])
 def test_settings_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
@@ -181,3 +182,21 @@ def test_the_features_spread_is_a_share_of_the_batchs_that_no_scale_or_offset_mo
     assert only_first.item() == pytest.approx(0.0, abs=1e-12)
     spread.backward()
     assert features.grad.view(3, 2, 4)[1:].abs().sum() > 0
+
+
+def test_the_running_average_is_the_plain_mean_of_the_weights_shown_and_resumes_from_its_state():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.BatchNorm1d(1))
+    shown = [torch.tensor([[1.0, -2.0]]), torch.tensor([[3.0, 0.0]]), torch.tensor([[8.0, 5.0]])]
+    average = RunningAverage(model)
+    for weights in shown[:2]:
+        model[0].weight.data.copy_(weights)
+        average.add(model)
+    resumed = RunningAverage(model)
+    resumed.load_state_dict(average.state_dict())
+    model[0].weight.data.copy_(shown[2])
+    model[1].running_mean.fill_(7.0)
+    resumed.add(model)
+    averaged = resumed.network(model)
+    assert torch.allclose(averaged[0].weight, torch.tensor([[4.0, 1.0]]))
+    # The mean network keeps the live network's buffers (measured afresh later) and leaves the live network as it was.
+    assert averaged[1].running_mean.item() == 7.0 and torch.equal(model[0].weight.data, shown[2])
