@@ -444,6 +444,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not 0 <= args.average_from < args.steps:
         parser.error("--average-from: a step from 0 (no average) to below --steps")
+    if args.norm_samples < 1:
+        parser.error("--norm-samples: at least 1 (no sample would leave the average's batch norms unmeasured)")
     implied_views = 2 if args.box_consistency else 1
     if args.views is not None and args.views < 1:
         parser.error("--views: at least 1")

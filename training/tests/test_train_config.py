@@ -139,6 +139,7 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
      "--consistency-features and --consistency-undropped do not combine"),
     (["--focal-gamma", "-6"], "--focal-gamma: from -5 to 5"),
     (["--steps", "100", "--average-from", "100"], "--average-from: a step from 0 (no average) to below --steps"),
+    (["--average-from", "10", "--norm-samples", "0"], "--norm-samples: at least 1"),
     (["--frequency-shifts", "blur", "resize", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine"),
     (["--frequency-shifts", "sharpen", "blur", "--sharpen-share", "0.5"], "--sharpen-share and --frequency-shifts do not combine")])
 def test_settings_that_cannot_work_are_refused_before_anything_is_written(tmp_path, capsys, options, reason):
