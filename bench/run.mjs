@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, checkVideoFile, openApp, readiness, serveApp } from '../test/e2e/app.mjs';
+import { buildCommit } from './build-commit.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -323,17 +324,6 @@ async function benchSetting(threads, sustainedChecks) {
   }
   await app.close();
   return { threads, environment, coldStart: { readyMs, firstCheckMs, firstCheckStatus: first.status, afterIdleMs: visits.afterIdleMs, loadSteps }, returning: visits.returning, runningBrowser: visits.runningBrowser, warm: images, memory: { loaded, baseline, peakOverImages, peak, interfacePrivate }, sustained, video };
-}
-
-/** The commit the measured build came from (the working directory's), marked when files differ from it. */
-function buildCommit() {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
-    return changed ? `${commit} with uncommitted changes` : commit;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
 }
 
 const report = {
