@@ -9,9 +9,15 @@ import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
 import { MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
 import { sizeWithin } from './size';
-import { mergeDuplicates, tilesFor } from './tiles';
+import { confirmingFace, refineWindow, REFINE_BELOW, seenSide } from './refine';
+import { mergeDuplicates, tilesFor, type Tile } from './tiles';
 import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
+
+/** A face as a pass found it, with its box's side as BlazeFace saw it (refine.ts). */
+interface SeenFace extends DetectedFace {
+  seenSide: number;
+}
 
 export type { DetectedFace } from './types';
 
@@ -40,7 +46,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   }
   measureSpan('face detector: load', started, performance.now());
   /** Faces in `source`, mapped into full-resolution pixels: offset by (left, top) in `source`'s space, then times `scale`. */
-  function detectIn(source: TexImageSource & { width: number; height: number }, left: number, top: number, scale: number): DetectedFace[] {
+  function detectIn(source: TexImageSource & { width: number; height: number }, left: number, top: number, scale: number): SeenFace[] {
     return detector.detect(source).detections.flatMap((detection) => {
       const box = detection.boundingBox;
       if (!box) return [];
@@ -55,6 +61,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
             x: (point.x * source.width + left) * scale,
             y: (point.y * source.height + top) * scale,
           })),
+          seenSide: seenSide(box, source.width, source.height),
         },
       ];
     });
@@ -68,7 +75,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     frame: { width: number; height: number; left: number; top: number; frameScale: number },
     scale: number,
     draw: (context: OffscreenCanvasRenderingContext2D) => void,
-  ): DetectedFace[] {
+  ): SeenFace[] {
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
     const canvas = new OffscreenCanvas(size.width, size.height);
     const context = canvas.getContext('2d')!;
@@ -86,26 +93,18 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   const passes = [detectWhole, detectInTiles, detectZoomedOut];
 
   /** First pass: the whole image. */
-  function detectWhole(image: ImageBitmap, scale: number): DetectedFace[] {
+  function detectWhole(image: ImageBitmap, scale: number): SeenFace[] {
     if (Math.max(image.width, image.height) <= PASS_MAX_SIDE) return detectIn(image, 0, 0, scale);
-    const frame = { width: image.width, height: image.height, left: 0, top: 0, frameScale: 1 };
-    return detectInFrame(frame, scale, (context) => context.drawImage(image, 0, 0));
+    return detectInRegion(image, { x: 0, y: 0, width: image.width, height: image.height }, scale);
   }
 
   /** Second pass, for faces too small in a large image: see tiles.ts. */
-  function detectInTiles(image: ImageBitmap, scale: number): DetectedFace[] {
-    return mergeDuplicates(
-      tilesFor(image.width, image.height).flatMap((tile) => {
-        const frame = { width: tile.width, height: tile.height, left: tile.x, top: tile.y, frameScale: 1 };
-        return detectInFrame(frame, scale, (context) =>
-          context.drawImage(image, tile.x, tile.y, tile.width, tile.height, 0, 0, tile.width, tile.height),
-        );
-      }),
-    );
+  function detectInTiles(image: ImageBitmap, scale: number): SeenFace[] {
+    return mergeDuplicates(tilesFor(image.width, image.height).flatMap((tile) => detectInRegion(image, tile, scale)));
   }
 
   /** Last pass, for a face that fills the frame: see zoom.ts. */
-  function detectZoomedOut(image: ImageBitmap, scale: number): DetectedFace[] {
+  function detectZoomedOut(image: ImageBitmap, scale: number): SeenFace[] {
     const shrunk = zoomedOut(image.width, image.height);
     // Frame pixel p is image pixel (p - shrunk.x) * ZOOM_OUT.
     const frame = { width: image.width, height: image.height, left: -shrunk.x, top: -shrunk.y, frameScale: ZOOM_OUT };
@@ -116,11 +115,28 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
+  /** Faces in one rectangle of `image`, in whole pixels. */
+  function detectInRegion(image: ImageBitmap, region: Tile, scale: number): SeenFace[] {
+    const frame = { width: region.width, height: region.height, left: region.x, top: region.y, frameScale: 1 };
+    return detectInFrame(frame, scale, (context) =>
+      context.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height),
+    );
+  }
+
+  /** A face seen small, looked at again in a window around it (refine.ts): the face found there, or none. */
+  function refined(face: SeenFace, image: ImageBitmap, scale: number): SeenFace[] {
+    if (face.seenSide >= REFINE_BELOW) return [face];
+    const box = { x: face.x / scale, y: face.y / scale, width: face.width / scale, height: face.height / scale };
+    const confirmed = confirmingFace(face, detectInRegion(image, refineWindow(box, image.width, image.height), scale));
+    return confirmed ? [confirmed] : [];
+  }
+
   return {
     detect(image, scale) {
       for (const pass of passes) {
-        const faces = pass(image, scale);
-        if (faces.length > 0) return faces;
+        // Two first boxes may be confirmed by the same face.
+        const faces = mergeDuplicates(pass(image, scale).flatMap((face) => refined(face, image, scale)));
+        if (faces.length > 0) return faces.map(({ seenSide: _seen, ...face }) => face);
       }
       return [];
     },

@@ -49,8 +49,8 @@ export function intersectionOverUnion(a: DetectedFace, b: DetectedFace): number 
 }
 
 /** Keeps the most confident of each group of boxes overlapping more than `threshold` (IoU). */
-export function mergeDuplicates(faces: readonly DetectedFace[], threshold = 0.3): DetectedFace[] {
-  const kept: DetectedFace[] = [];
+export function mergeDuplicates<Face extends DetectedFace>(faces: readonly Face[], threshold = 0.3): Face[] {
+  const kept: Face[] = [];
   for (const face of [...faces].sort((a, b) => b.score - a.score)) {
     if (kept.every((other) => intersectionOverUnion(face, other) <= threshold)) kept.push(face);
   }

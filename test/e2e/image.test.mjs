@@ -115,6 +115,37 @@ describe('image checks in the built app', () => {
     }
   });
 
+  it('boxes a face a fourteenth of a large photo\'s side around the face, not around the head it sees small', async () => {
+    // 3000x2000 with the portrait at the given side and place: in each the whole-image pass, which sees the face at
+    // about 18 px of BlazeFace's 128, boxed the head twice the face's width (bench/smallest-face.mjs, 2026-12-06).
+    const cases = await app.page.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const portrait = await createImageBitmap(new Blob([bytes]));
+      const alone = await window.deepfakeDetector.check({ media: new File([bytes], 'astronaut.jpg') });
+      const results = [];
+      for (const [side, left, top] of [[1200, 540, 240], [1100, 950, 540]]) {
+        const canvas = new OffscreenCanvas(3000, 2000);
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#808080';
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        context.drawImage(portrait, left, top, side, side);
+        const response = await window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/jpeg' })], 'far.jpg') });
+        const face = alone.faces[0];
+        const expected = { x1: (left + face.x1 * side) / 3000, x2: (left + face.x2 * side) / 3000, y1: (top + face.y1 * side) / 2000, y2: (top + face.y2 * side) / 2000 };
+        results.push({ response, expected });
+      }
+      return results;
+    }, astronaut.toString('base64'));
+    for (const { response, expected } of cases) {
+      assert.equal(response.status, 'success', JSON.stringify(response));
+      assert.equal(response.faces.length, 1, JSON.stringify(response.faces));
+      const found = response.faces[0];
+      const overlap = Math.max(0, Math.min(found.x2, expected.x2) - Math.max(found.x1, expected.x1)) * Math.max(0, Math.min(found.y2, expected.y2) - Math.max(found.y1, expected.y1));
+      const union = (found.x2 - found.x1) * (found.y2 - found.y1) + (expected.x2 - expected.x1) * (expected.y2 - expected.y1) - overlap;
+      assert.ok(overlap / union >= 0.5, `found ${JSON.stringify(found)} where ${JSON.stringify(expected)} was expected (IoU ${(overlap / union).toFixed(2)})`);
+    }
+  });
+
   it('checks ImageBitmap and HTMLImageElement media as well as files', async () => {
     const [bitmap, element] = await app.page.evaluate(async (base64) => {
       const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });
