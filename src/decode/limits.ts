@@ -10,13 +10,16 @@ export interface MediaLimits {
   maxVideoSeconds: number;
   /**
    * Larger images are decoded downscaled to this many pixels: it bounds the
-   * memory the image holds through a check (4 bytes a pixel) and stays within
-   * iOS Safari's canvas cap of 16,777,216 px. Faces in such photos are large
-   * enough that the crops lose nothing the 160 px classifier input could use.
-   * Only upright JPEGs, decoded straight at a smaller scale where the browser
-   * can (decode-protocol.ts), are never held at full size: other decodes hold
-   * the full-size pixels while they scale them (`npm run bench`, memory
-   * during a check).
+   * memory the image holds through a check (4 bytes a pixel), well within
+   * iOS Safari's canvas cap of 16,777,216 px. More pixels would give the
+   * classifier nothing: no face narrower than 1/18 of the long side is found
+   * (`node bench/smallest-face.mjs`), and at 8 MP the long side is at least
+   * 2,896 px (a square), so the smallest face found is still 160 px, the
+   * classifier's crop. JPEG's n/8 scales (decode-protocol.ts) may land lower,
+   * down to 3/4 of the bound's side in the worst case. Only upright JPEGs,
+   * decoded straight at a smaller scale where the browser can, are never
+   * held at full size: other decodes hold the full-size pixels while they
+   * scale them (`npm run bench`, memory during a check).
    */
   maxDecodedPixels: number;
 }
@@ -25,7 +28,7 @@ export const DEFAULT_LIMITS: MediaLimits = {
   maxFileBytes: 50 * 1024 * 1024,
   maxPixels: 64_000_000,
   maxVideoSeconds: 600,
-  maxDecodedPixels: 16_777_216,
+  maxDecodedPixels: 8_388_608,
 };
 
 /**

@@ -52,8 +52,8 @@ describe('image checks in the built app', () => {
     }
   });
 
-  // 4800x6000 as shown, with the portrait at the top: over the 16.7 MP decode bound. Upright, Chromium's ImageDecoder
-  // decodes it straight at 6/8 scale (src/decode/decode-protocol.ts); stored sideways (EXIF orientation 6),
+  // 4800x6000 as shown, with the portrait at the top: over the 8.4 MP decode bound. Upright, Chromium's ImageDecoder
+  // decodes it straight at 4/8 scale (src/decode/decode-protocol.ts); stored sideways (EXIF orientation 6),
   // createImageBitmap decodes and turns it.
   for (const sideways of [false, true]) {
     it(`decodes a 29 MP photo ${sideways ? 'stored sideways' : 'upright'} downscaled, and finds the face where it is shown`, async () => {
