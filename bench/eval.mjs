@@ -7,7 +7,8 @@
  * exactly as a user's check would (decode, detect, crop, classify, score).
  * Prints AUC, accuracy and false-positive/negative rates at the threshold;
  * writes per-file scores as CSV and the summary as JSON. Files the app cannot
- * check are listed, and counted as score 0 (what a user would be shown).
+ * check are listed, and counted as score 0 (what a user would be shown). It
+ * also counts the files whose faces the app marked uncertain, by reason.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -68,8 +69,10 @@ for (const [index, file] of files.entries()) {
   );
   const ok = response.status === 'success';
   const score = !ok ? 0 : 'summary' in response ? response.summary.deepfake : response.type.deepfake;
+  const allFaces = !ok ? [] : 'summary' in response ? response.data.frames.flatMap((f) => f.faces) : response.faces;
   const faces = !ok ? 0 : 'summary' in response ? Math.max(0, ...response.data.frames.map((f) => f.faces.length)) : response.faces.length;
-  rows.push({ file: file.path, label: file.label, score, faces, status: response.status, error: ok ? '' : `${response.error.code} ${response.error.message}` });
+  const uncertain = [...new Set(allFaces.flatMap((face) => face.uncertain ?? []))].sort();
+  rows.push({ file: file.path, label: file.label, score, faces, uncertain, status: response.status, error: ok ? '' : `${response.error.code} ${response.error.message}` });
   if ((index + 1) % 50 === 0 || index + 1 === files.length) {
     process.stderr.write(`\r${index + 1}/${files.length} files, ${((index + 1) / ((Date.now() - started) / 1000)).toFixed(1)}/s`);
   }
@@ -95,8 +98,16 @@ const summary = {
   falseNegativeRate: positives.filter((row) => !flagged(row)).length / Math.max(1, positives.length),
   falseNegativeRate95: rateInterval(positives.filter((row) => !flagged(row)).length, positives.length),
   noFace: { real: negatives.filter((row) => row.faces === 0).length, fake: positives.filter((row) => row.faces === 0).length },
+  // Files with a face marked uncertain for each reason (src/crop/quality.ts).
+  uncertain: { real: reasonCounts(negatives), fake: reasonCounts(positives) },
   failures: rows.filter((row) => row.status !== 'success').map((row) => `${row.file}: ${row.error}`),
 };
+
+function reasonCounts(group) {
+  const counts = {};
+  for (const reason of group.flatMap((row) => row.uncertain)) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
+}
 
 async function modelVersion() {
   return JSON.parse(readFileSync('models/deepfake.json', 'utf8')).version;
@@ -104,8 +115,8 @@ async function modelVersion() {
 
 const prefix = values.out ?? `bench/results/eval-${basename(values.fake)}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 mkdirSync(prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '.', { recursive: true });
-writeFileSync(`${prefix}.csv`, toCsv(['file', 'label', 'score', 'faces', 'status', 'error'],
-  rows.map((r) => [r.file, r.label ? 'fake' : 'real', r.score, r.faces, r.status, r.error])));
+writeFileSync(`${prefix}.csv`, toCsv(['file', 'label', 'score', 'faces', 'uncertain', 'status', 'error'],
+  rows.map((r) => [r.file, r.label ? 'fake' : 'real', r.score, r.faces, r.uncertain.join('+'), r.status, r.error])));
 writeFileSync(`${prefix}.json`, JSON.stringify(summary, null, 2) + '\n');
 const pct = (value) => `${(100 * value).toFixed(1)}%`;
 console.log(`${summary.count.real} real, ${summary.count.fake} fake (model ${summary.model})`);
@@ -115,4 +126,6 @@ console.log(`AUC ${auc(summary.auc)} ${interval(summary.auc95, auc)}; at ${thres
   `false positives ${pct(summary.falsePositiveRate)} ${interval(summary.falsePositiveRate95, pct)}, ` +
   `false negatives ${pct(summary.falseNegativeRate)} ${interval(summary.falseNegativeRate95, pct)}`);
 console.log(`no face found: ${summary.noFace.real} real, ${summary.noFace.fake} fake (scored 0); failures: ${summary.failures.length}`);
+const reasons = (counts) => Object.entries(counts).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none';
+console.log(`files with a face marked uncertain: real ${reasons(summary.uncertain.real)}; fake ${reasons(summary.uncertain.fake)}`);
 console.log(`per-file scores: ${prefix}.csv`);

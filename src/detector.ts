@@ -190,7 +190,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       faces: faces.map((face, i) => ({
         box: face,
         deepfake: scores[i]!,
-        uncertain: uncertainty(Math.min(face.width, face.height), crops[i]!, CLASSIFIER_INPUT_SIZE),
+        uncertain: uncertainty(face, image.width, image.height, crops[i]!, CLASSIFIER_INPUT_SIZE),
       })),
       timings: {
         decode: decoded - started,

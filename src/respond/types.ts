@@ -12,7 +12,7 @@ export interface RequestInfo {
 }
 
 /** Why a face's score deserves less trust (extension). */
-export type Uncertainty = 'small' | 'blurry';
+export type Uncertainty = 'small' | 'blurry' | 'cut';
 
 export interface FaceResult {
   /** Box corners as fractions of the image width and height. */

@@ -4,7 +4,7 @@ export type VerdictTone = 'fake' | 'real' | 'neutral' | 'error';
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 const uncertainNote = (faces: FaceResult[]) =>
-  faces.some((face) => face.uncertain?.length) ? ' Some faces are small or blurred, so trust this less.' : '';
+  faces.some((face) => face.uncertain?.length) ? ' Some faces are small, blurred or cut off by the edge, so trust this less.' : '';
 
 /** The response in one plain sentence for people, not programs. */
 export function verdict(response: CheckResponse): { text: string; tone: VerdictTone } {

@@ -23,17 +23,27 @@ describe('npm run eval', () => {
     assert.match(printed, /3 real, 2 fake/);
     assert.match(printed, /AUC \d\.\d{3}/);
 
-    const rows = readFileSync(`${out}.csv`, 'utf8').trim().split('\n');
-    assert.equal(rows[0], 'file,label,score,faces,status,error');
-    const byName = Object.fromEntries(rows.slice(1).map((row) => [row.split(',')[0].split('/').pop(), row.split(',')]));
+    const [header, ...lines] = readFileSync(`${out}.csv`, 'utf8').trim().split('\n');
+    assert.equal(header, 'file,label,score,faces,uncertain,status,error');
+    const columns = header.split(',');
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [columns[i], value])));
+    const byName = Object.fromEntries(rows.map((row) => [row.file.split('/').pop(), row]));
     assert.deepEqual(Object.keys(byName).sort(), [...folders.real, ...folders.fake].sort());
-    assert.deepEqual(byName['no-face.png'].slice(1, 5), ['real', '0', '0', 'success']);
-    assert.deepEqual(byName['face.webm'].slice(3, 5), ['1', 'success']);
-    assert.deepEqual(byName['truncated.mp4'].slice(1, 5), ['fake', '0', '0', 'failure']);
+    assert.deepEqual(byName['no-face.png'], { ...byName['no-face.png'], label: 'real', score: '0', faces: '0', uncertain: '', status: 'success' });
+    assert.deepEqual([byName['face.webm'].faces, byName['face.webm'].status], ['1', 'success']);
+    assert.deepEqual(byName['truncated.mp4'], { ...byName['truncated.mp4'], label: 'fake', score: '0', faces: '0', uncertain: '', status: 'failure' });
 
     const summary = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
     assert.deepEqual(summary.count, { real: 3, fake: 2 });
     assert.deepEqual(summary.noFace, { real: 1, fake: 1 });
+    // The summary counts the files whose CSV row names each reason.
+    for (const label of ['real', 'fake']) {
+      const counted = {};
+      for (const row of rows.filter((r) => r.label === label && r.uncertain !== '')) {
+        for (const reason of row.uncertain.split('+')) counted[reason] = (counted[reason] ?? 0) + 1;
+      }
+      assert.deepEqual(summary.uncertain[label], counted);
+    }
     assert.equal(summary.failures.length, 1);
     assert.ok(summary.auc >= 0 && summary.auc <= 1);
   });

@@ -146,6 +146,25 @@ describe('image checks in the built app', () => {
     }
   });
 
+  it('marks a face cut off by the top or left edge as uncertain, and the whole portrait\'s not', async () => {
+    const [whole, top, left] = await app.page.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const portrait = await createImageBitmap(new Blob([bytes]));
+      // Her face's box spans about y 75-175 and x 175-275 of the 512 px portrait: a fifth of it cut away each time.
+      const cut = async (left, top) => {
+        const canvas = new OffscreenCanvas(512 - left, 512 - top);
+        canvas.getContext('2d').drawImage(portrait, -left, -top);
+        return window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/png' })], 'cut.png') });
+      };
+      return [await window.deepfakeDetector.check({ media: new File([bytes], 'astronaut.jpg') }), await cut(0, 95), await cut(195, 0)];
+    }, astronaut.toString('base64'));
+    assert.equal(whole.faces[0].uncertain, undefined, JSON.stringify(whole.faces));
+    for (const response of [top, left]) {
+      assert.equal(response.faces.length, 1, JSON.stringify(response));
+      assert.deepEqual(response.faces[0].uncertain, ['cut'], JSON.stringify(response.faces));
+    }
+  });
+
   it('checks ImageBitmap and HTMLImageElement media as well as files', async () => {
     const [bitmap, element] = await app.page.evaluate(async (base64) => {
       const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });

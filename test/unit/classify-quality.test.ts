@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultThreads, toInputTensor } from '../../src/classify/classifier';
-import { BLUR_VARIANCE_THRESHOLD, laplacianVariance, SMALL_FACE_PIXELS, uncertainty } from '../../src/crop/quality';
+import { BLUR_VARIANCE_THRESHOLD, cutByEdge, EDGE_TOLERANCE, laplacianVariance, SMALL_FACE_PIXELS, TIGHT_CROP_SHARE, uncertainty } from '../../src/crop/quality';
 import { resampleSquare } from '../../src/crop/resample';
 import { syntheticImage } from '../../src/crop/synthetic';
 
@@ -69,9 +69,23 @@ describe('face quality flags', () => {
     expect(laplacianVariance(boxBlur(texture, 160, 6), 160)).toBeLessThan(BLUR_VARIANCE_THRESHOLD);
   });
 
+  const square = (x: number, y: number, side: number) => ({ x, y, width: side, height: side });
+
   it('flags small faces and says nothing about sharp, large ones', () => {
-    expect(uncertainty(SMALL_FACE_PIXELS - 1, sharp, 160)).toEqual(['small']);
-    expect(uncertainty(400, sharp, 160)).toEqual([]);
-    expect(uncertainty(30, new Uint8Array(160 * 160 * 3).fill(90), 160)).toEqual(['small', 'blurry']);
+    expect(uncertainty(square(10, 10, SMALL_FACE_PIXELS - 1), 1000, 1000, sharp, 160)).toEqual(['small']);
+    expect(uncertainty(square(10, 10, 400), 1000, 1000, sharp, 160)).toEqual([]);
+    expect(uncertainty(square(10, 10, 30), 1000, 1000, new Uint8Array(160 * 160 * 3).fill(90), 160)).toEqual(['small', 'blurry']);
+  });
+
+  it('flags a face whose box meets an edge of the picture, unless it fills most of the picture along that axis', () => {
+    expect(cutByEdge(square(100, 100, 200), 640, 480)).toBe(false);
+    // MediaPipe clamps at the top and left: a box there starts at 0.
+    for (const face of [square(0, 100, 200), square(100, 0, 200), square(440, 100, 200), square(100, 280, 200), square(100, 282, 200)]) {
+      expect(uncertainty(face, 640, 480, sharp, 160), JSON.stringify(face)).toEqual(['cut']);
+    }
+    expect(cutByEdge(square(100, 100 - EDGE_TOLERANCE * 200 * 2, 200), 640, 1000)).toBe(false);
+    // A face photo cropped tight: the box meets the edges without the face being cut.
+    expect(cutByEdge({ x: 0, y: 12, width: 207, height: 207 }, 224, 224)).toBe(false);
+    expect(cutByEdge(square(0, 100, TIGHT_CROP_SHARE * 640), 640, 1000)).toBe(false);
   });
 });
