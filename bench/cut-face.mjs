@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * How a real face cut by the picture's edge scores: the astronaut portrait
- * with a growing share of her face's box cut away at the top, the left or
- * the right (the rows or columns beyond the cut removed from the picture),
- * each checked in the built app in headless Chromium, as a face walking out
- * of a video frame is. Reports each check's face box, score and flags.
+ * How a face cut by the picture's edge scores: the astronaut portrait, real
+ * and self-blended (test/fixtures/astronaut-sbi.jpg, a pseudo-fake), with a
+ * growing share of her face's box cut away at the top, the left or the right
+ * (the rows or columns beyond the cut removed from the picture), each checked
+ * in the built app in headless Chromium, as a face walking out of a video
+ * frame is. Reports each check's score and flags.
  *
  *   vite build && node bench/cut-face.mjs     # writes bench/results/cut-face-<date>.md
  */
@@ -16,16 +17,30 @@ import { buildCommit } from './build-commit.mjs';
 const SHARES = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
 const EDGES = ['top', 'left', 'right'];
 
-const portrait = readFileSync('test/fixtures/astronaut.jpg');
+const PORTRAITS = ['astronaut.jpg', 'astronaut-sbi.jpg'];
+
 const app = await openApp();
+const lines = [`# A face cut by the picture's edge, ${new Date().toISOString()}`, '', `Build of commit ${buildCommit()}.`];
 try {
   await readiness(app.page);
+  for (const name of PORTRAITS) lines.push('', ...(await table(name)));
+} finally {
+  await app.close();
+}
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`bench/results/cut-face-${stamp}.md`, lines.join('\n') + '\n');
+console.log(lines.join('\n'));
+
+/** The markdown table of one portrait's checks. */
+async function table(name) {
+  const portrait = readFileSync(`test/fixtures/${name}`);
   const { face, rows } = await app.page.evaluate(
     async ({ base64, shares, edges }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const bitmap = await createImageBitmap(new Blob([bytes]));
       const { width, height } = bitmap;
-      const face = (await window.deepfakeDetector.check({ media: new File([bytes], 'astronaut.jpg') })).faces[0];
+      const face = (await window.deepfakeDetector.check({ media: new File([bytes], 'portrait.jpg') })).faces[0];
       const box = { left: face.x1 * width, top: face.y1 * height, right: face.x2 * width, bottom: face.y2 * height };
       const rows = [];
       for (const edge of edges) {
@@ -40,7 +55,7 @@ try {
           const canvas = new OffscreenCanvas(cut.right - cut.x, cut.bottom - cut.y);
           canvas.getContext('2d').drawImage(bitmap, -cut.x, -cut.y);
           const response = await window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/png' })], 'cut.png') });
-          rows.push({ edge, share, size: `${canvas.width}x${canvas.height}`, status: response.status, faces: response.faces ?? [] });
+          rows.push({ edge, share, status: response.status, faces: response.faces ?? [] });
         }
       }
       return { face, rows };
@@ -53,19 +68,13 @@ try {
     const [found] = row.faces;
     return `${found.deepfake.toFixed(3)}${found.uncertain ? ` (${found.uncertain.join(', ')})` : ''}`;
   };
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const lines = [
-    `# A real face cut by the picture's edge, ${new Date().toISOString()}`,
+  return [
+    `## ${name}`,
     '',
-    `The astronaut portrait (512x512; her face's box x ${face.x1}–${face.x2}, y ${face.y1}–${face.y2}, score ${face.deepfake}) with the given share of that box cut away at each edge. Each cell: the most prominent face's score, with its uncertainty flags; "no face" where none was found. Build of commit ${buildCommit()}.`,
+    `512x512; the face's box x ${face.x1}–${face.x2}, y ${face.y1}–${face.y2}, score ${face.deepfake} whole. Each cell: the most prominent face's score with the given share of that box cut away at each edge, with its uncertainty flags; "no face" where none was found.`,
     '',
     `| share of the box cut away | ${EDGES.join(' | ')} |`,
     `|---|${EDGES.map(() => '---').join('|')}|`,
     ...SHARES.map((share) => `| ${share} | ${EDGES.map((edge) => cell(rows.find((row) => row.edge === edge && row.share === share))).join(' | ')} |`),
   ];
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/cut-face-${stamp}.md`, lines.join('\n') + '\n');
-  console.log(lines.join('\n'));
-} finally {
-  await app.close();
 }
