@@ -1,5 +1,5 @@
 /** The browser half of crop: reads just the pixels a face's crop needs from a bitmap or a decoded video frame. */
-import { CLASSIFIER_INPUT_SIZE, cropSquare, type Box, type CropSquare } from './geometry';
+import { CLASSIFIER_INPUT_SIZE, cropSquare, type CropSquare, type FaceBox } from './geometry';
 import { resampleSquare, type RgbaImage } from './resample';
 
 /**
@@ -17,7 +17,7 @@ export interface Region {
 }
 
 /** The classifier crop of `face` from the full-resolution `source`. */
-export async function cropFace(source: PixelSource, face: Box, size = CLASSIFIER_INPUT_SIZE): Promise<Uint8Array> {
+export async function cropFace(source: PixelSource, face: FaceBox, size = CLASSIFIER_INPUT_SIZE): Promise<Uint8Array> {
   const { width, height } = sizeOf(source);
   const square = cropSquare(face, width, height);
   // A YUV 4:2:0 frame is read in whole chroma samples, so its region starts and ends on even pixels.

@@ -2,7 +2,7 @@
  * Flags faces whose score deserves less trust. Heuristics, documented in the
  * README: they do not change the score, they say how far to trust it.
  */
-import type { Box } from './geometry';
+import { cutByEdge, type Box } from './geometry';
 import type { Uncertainty } from '../respond/types';
 
 /** A face narrower than this many source pixels is enlarged more than 2x into the 160 px crop. */
@@ -36,25 +36,9 @@ export function laplacianVariance(rgb: Uint8Array, size: number): number {
 }
 
 /**
- * A face cut off by the picture's edge: the crop cannot centre it as the classifier was trained to see faces,
- * and such faces score high. The astronaut's score went from 0.02 to 0.36-0.55 once 15-30% of her face's box
- * was cut away at the top, and to 0.32-0.45 at 25-30% from the left (`node bench/cut-face.mjs`,
- * bench/results/cut-face-*.md of 2026-12-06). MediaPipe clamps a box at the picture's top and left edges, so how
- * far a face reaches past them is not known: a box that meets any edge, within EDGE_TOLERANCE of its side, is
- * called cut. A face at least TIGHT_CROP_SHARE of the picture's side along that axis is exempt: that is a face
- * photo cropped tight, as the training photos are, whose box meets the edges without anything cut away (no
- * face of dfdc-dev's 2,000 crops is flagged).
+ * A face cut off by the picture's edge (cutByEdge in geometry.ts) is cropped around its keypoints, but what the
+ * crop shows past the edge is repeated pixels, not the face: its score is still less sure.
  */
-export const EDGE_TOLERANCE = 0.02;
-export const TIGHT_CROP_SHARE = 0.5;
-
-export function cutByEdge(face: Box, width: number, height: number): boolean {
-  const tolerance = EDGE_TOLERANCE * Math.max(face.width, face.height);
-  const meets = (start: number, length: number, limit: number) =>
-    length < TIGHT_CROP_SHARE * limit && (start <= tolerance || start + length >= limit - tolerance);
-  return meets(face.x, face.width, width) || meets(face.y, face.height, height);
-}
-
 export function uncertainty(face: Box, width: number, height: number, crop: Uint8Array, size: number): Uncertainty[] {
   const reasons: Uncertainty[] = [];
   if (Math.min(face.width, face.height) < SMALL_FACE_PIXELS) reasons.push('small');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cropSquare } from '../../src/crop/geometry';
+import { cropSquare, cutByEdge, EDGE_TOLERANCE, keypointCentre, TIGHT_CROP_SHARE } from '../../src/crop/geometry';
 import { axisTaps, resampleSquare } from '../../src/crop/resample';
 import { syntheticImage } from '../../src/crop/synthetic';
 
@@ -9,7 +9,7 @@ const FIXTURE = new URL('../fixtures/crop-cases.json', import.meta.url);
 interface CropCase {
   name: string;
   image: { width: number; height: number };
-  face: { x: number; y: number; width: number; height: number };
+  face: { x: number; y: number; width: number; height: number; keypoints?: Array<{ x: number; y: number }> };
   size: number;
   square?: { x: number; y: number; side: number };
   rgbBase64?: string;
@@ -21,6 +21,12 @@ const CASES: CropCase[] = [
   { name: 'tiny face, upscaled', image: { width: 64, height: 64 }, face: { x: 20.5, y: 30.25, width: 6, height: 5 }, size: 16 },
   { name: 'face larger than the image, edge-padded', image: { width: 40, height: 70 }, face: { x: 0, y: 10, width: 40, height: 55 }, size: 24 },
   { name: 'portrait image, fractional box', image: { width: 33, height: 97 }, face: { x: 3.7, y: 41.2, width: 21.9, height: 26.3 }, size: 20 },
+  {
+    name: 'face cut by the top edge, centred on its keypoints',
+    image: { width: 120, height: 90 },
+    face: { x: 40.5, y: 0, width: 30, height: 30, keypoints: [{ x: 49, y: 2.5 }, { x: 62, y: 3 }, { x: 55.5, y: 9 }, { x: 55, y: 16.25 }, { x: 41, y: 5 }, { x: 70, y: 6 }] },
+    size: 16,
+  },
 ];
 
 function run(c: CropCase) {
@@ -44,6 +50,28 @@ describe('crop geometry', () => {
     expect(square.side).toBe(120);
     expect(square.x).toBe(25 - 60);
     expect(square.y).toBe(40);
+  });
+
+  it('centres the square of a face cut by the picture\'s edge on its eyes and mouth, without moving it inside', () => {
+    const keypoints = [{ x: 30, y: 4 }, { x: 50, y: 6 }, { x: 40, y: 12 }, { x: 40, y: 20 }, { x: 22, y: 8 }, { x: 58, y: 9 }];
+    expect(keypointCentre(keypoints)).toEqual({ x: 40, y: 12.5 });
+    // MediaPipe clamped this box at the top: centred on the keypoints, the square reaches 2.5 px past it.
+    expect(cropSquare({ x: 25, y: 0, width: 30, height: 30, keypoints }, 200, 200)).toEqual({ x: 25, y: -2.5, side: 30 });
+    // The same face wholly inside the picture keeps its box's square.
+    const inside = keypoints.map(({ x, y }) => ({ x, y: y + 50 }));
+    expect(cropSquare({ x: 25, y: 50, width: 30, height: 30, keypoints: inside }, 200, 200)).toEqual({ x: 25, y: 50, side: 30 });
+  });
+
+  it('calls a face cut when its box meets an edge, unless it spans half the picture along that axis', () => {
+    const square = (x: number, y: number, side: number) => ({ x, y, width: side, height: side });
+    expect(cutByEdge(square(100, 100, 200), 640, 480)).toBe(false);
+    for (const face of [square(0, 100, 200), square(100, 0, 200), square(440, 100, 200), square(100, 280, 200), square(100, 282, 200)]) {
+      expect(cutByEdge(face, 640, 480), JSON.stringify(face)).toBe(true);
+    }
+    expect(cutByEdge(square(100, EDGE_TOLERANCE * 200 * 2, 200), 640, 1000)).toBe(false);
+    // A face photo cropped tight (a dfdc-dev crop): the box meets the edges with nothing cut away.
+    expect(cutByEdge({ x: 0, y: 12, width: 207, height: 207 }, 224, 224)).toBe(false);
+    expect(cutByEdge(square(0, 100, TIGHT_CROP_SHARE * 640), 640, 1000)).toBe(false);
   });
 
   it('is linear in the margin', () => {

@@ -30,9 +30,34 @@ def _place(start: float, side: float, length: int) -> float:
     return min(max(start, 0.0), length - side)
 
 
+# See cutByEdge in geometry.ts.
+EDGE_TOLERANCE = 0.02
+TIGHT_CROP_SHARE = 0.5
+
+
+def cut_by_edge(box: dict, image_width: int, image_height: int) -> bool:
+    """Whether a face box meets the picture's edge while under half its side; see cutByEdge in geometry.ts."""
+    tolerance = EDGE_TOLERANCE * max(box["width"], box["height"])
+
+    def meets(start: float, length: float, limit: int) -> bool:
+        return length < TIGHT_CROP_SHARE * limit and (start <= tolerance or start + length >= limit - tolerance)
+
+    return meets(box["x"], box["width"], image_width) or meets(box["y"], box["height"], image_height)
+
+
+def keypoint_centre(keypoints: list[dict]) -> tuple[float, float]:
+    """Halfway between the eyes' midpoint and the mouth (BlazeFace's keypoints 0, 1 and 3); see keypointCentre."""
+    right_eye, left_eye, mouth = keypoints[0], keypoints[1], keypoints[3]
+    return (((right_eye["x"] + left_eye["x"]) / 2 + mouth["x"]) / 2, ((right_eye["y"] + left_eye["y"]) / 2 + mouth["y"]) / 2)
+
+
 def crop_square(box: dict, image_width: int, image_height: int, margin: float = CROP_MARGIN) -> CropSquare:
-    """The square around a face box (x, y, width, height in pixels); see cropSquare in geometry.ts."""
+    """The square around a face box (x, y, width, height in pixels, and "keypoints" where known); see cropSquare in
+    geometry.ts: a face cut by the picture's edge is centred on its keypoints and not moved inside the picture."""
     side = margin * max(box["width"], box["height"])
+    if len(box.get("keypoints") or []) >= 4 and cut_by_edge(box, image_width, image_height):
+        x, y = keypoint_centre(box["keypoints"])
+        return CropSquare(x=x - side / 2, y=y - side / 2, side=side)
     return CropSquare(
         x=_place(box["x"] + box["width"] / 2 - side / 2, side, image_width),
         y=_place(box["y"] + box["height"] / 2 - side / 2, side, image_height),

@@ -1,0 +1,152 @@
+"""How faces cut by the picture's edge score, under the app's crop rule and the one before it.
+
+Held-out real faces and their held-out self-blended fakes (sbi.evaluate's, same seeds) are set on a grey canvas
+CANVAS times the photo's side, so that the face is a third of the picture as in a video frame, and the canvas is
+cut at the top or the left through a share of the face's box (the box found in the photo alone). The app's own
+detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped two
+ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
+not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
+no face is found score 0, as the app answers them.
+
+  cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
+      --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .blend import self_blend
+from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
+from .data import FaceRecord, load_harvest, read_rgb, split_of
+from .metrics import roc_auc
+from .onnx_scores import REPO, score_crops
+
+#: The canvas's side in multiples of the photo's: the face, about the whole 200 px photo, is then a quarter of it.
+CANVAS = 4
+GREY = 128
+THRESHOLD = 0.5
+CUTS = [("none", 0.0), ("top", 0.15), ("top", 0.3), ("left", 0.15), ("left", 0.3)]
+
+
+def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """`photo` in the middle of a grey canvas CANVAS times its size, and where its top left corner lies."""
+    height, width = photo.shape[:2]
+    canvas = np.full((height * CANVAS, width * CANVAS, 3), GREY, np.uint8)
+    top, left = (canvas.shape[0] - height) // 2, (canvas.shape[1] - width) // 2
+    canvas[top:top + height, left:left + width] = photo
+    return canvas, top, left
+
+
+def cut_picture(canvas: np.ndarray, box: dict, edge: str, share: float) -> np.ndarray:
+    """`canvas` without what lies above (edge 'top') or left of ('left') the line `share` of the way into `box`."""
+    if edge == "top":
+        return canvas[int(round(box["y"] + share * box["height"])):]
+    if edge == "left":
+        return canvas[:, int(round(box["x"] + share * box["width"])):]
+    return canvas
+
+
+def old_rule_square(box: dict, width: int, height: int):
+    """The crop rule before faces cut by the edge were centred on their keypoints: the box alone."""
+    return crop_square({key: box[key] for key in ("x", "y", "width", "height")}, width, height)
+
+
+def harvest(folder: Path) -> Path:
+    out = folder.with_suffix(".jsonl")
+    subprocess.run(["node", str(REPO / "training" / "harvest" / "harvest.mjs"), "--dir", str(folder), "--out", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def rates(real: np.ndarray, fake: np.ndarray) -> dict:
+    labels = np.array([0] * len(real) + [1] * len(fake))
+    return {"auc": roc_auc(labels, np.concatenate([real, fake])), "real_flagged": float((real >= THRESHOLD).mean()),
+            "fake_flagged": float((fake >= THRESHOLD).mean()), "real_mean": float(real.mean()), "fake_mean": float(fake.mean())}
+
+
+def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
+    pictures: dict[tuple[str, str, float], Path] = {}
+    for label in ("real", "fake"):
+        for edge, share in CUTS:
+            folder = work / f"{label}-{edge}-{share}"
+            folder.mkdir()
+            pictures[(label, edge, share)] = folder
+    for i, record in enumerate(test):
+        photo = read_rgb(record.file)
+        fake = self_blend(photo, record.keypoints, np.random.default_rng([7, i]))[0]
+        for label, image in (("real", photo), ("fake", fake)):
+            canvas, top, left = placed(image)
+            box = {"x": record.box["x"] + left, "y": record.box["y"] + top, "width": record.box["width"], "height": record.box["height"]}
+            for edge, share in CUTS:
+                picture = cut_picture(canvas, box, edge, share)
+                cv2.imwrite(str(pictures[(label, edge, share)] / f"{i:05d}.png"), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+
+    crops: list[np.ndarray] = []
+    where: dict[tuple[str, str, float, str], list[int | None]] = {}
+    found: dict[tuple[str, str, float], dict] = {}
+    for (label, edge, share), folder in pictures.items():
+        records, faceless = load_harvest(harvest(folder), folder)
+        by_name = {r.file.name: r for r in records}
+        flagged = 0
+        for rule in ("app", "before"):
+            where[(label, edge, share, rule)] = []
+        for i in range(len(test)):
+            record = by_name.get(f"{i:05d}.png")
+            if record is None:
+                for rule in ("app", "before"):
+                    where[(label, edge, share, rule)].append(None)
+                continue
+            image = read_rgb(record.file)
+            height, width = image.shape[:2]
+            flagged += cut_by_edge(record.box, width, height)
+            for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
+                where[(label, edge, share, rule)].append(len(crops))
+                crops.append(resample_square(image, square, CLASSIFIER_INPUT_SIZE))
+        found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged}
+
+    scores = score_crops(model, np.stack(crops))
+    score_of = lambda key: np.array([0.0 if at is None else float(scores[at]) for at in where[key]])  # noqa: E731
+    report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD, "cuts": []}
+    for edge, share in CUTS:
+        row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
+        for rule in ("app", "before"):
+            row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
+        report["cuts"].append(row)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--utk-harvest", type=Path, required=True)
+    parser.add_argument("--utk", type=Path, required=True)
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--limit", type=int, default=300, help="held-out faces to use")
+    parser.add_argument("--out", type=Path, help="where the report goes (JSON)")
+    args = parser.parse_args(argv)
+    records, _ = load_harvest(args.utk_harvest, args.utk)
+    test = [r for r in records if split_of(r.file.name) == "test"][: args.limit]
+    with tempfile.TemporaryDirectory() as work:
+        report = measure(test, args.model.resolve(), Path(work))
+    text = json.dumps(report, indent=2) + "\n"
+    if args.out:
+        args.out.write_text(text)
+    print("cut            rule    found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean")
+    for row in report["cuts"]:
+        for rule in ("app", "before"):
+            r = row[rule]
+            print(f"{row['edge']:>5} {row['share']:<5}    {rule:<7} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
+                  f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
+                  f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""sbi.cut_faces' pictures: the photo in the middle of the canvas, cut where the face's box says."""
+import numpy as np
+
+from sbi.cut_faces import CANVAS, GREY, cut_picture, old_rule_square, placed
+
+
+def test_places_the_photo_in_the_middle_of_a_grey_canvas():
+    photo = np.full((20, 30, 3), 7, np.uint8)
+    canvas, top, left = placed(photo)
+    assert canvas.shape == (20 * CANVAS, 30 * CANVAS, 3)
+    assert (top, left) == ((20 * CANVAS - 20) // 2, (30 * CANVAS - 30) // 2)
+    assert (canvas[top:top + 20, left:left + 30] == 7).all()
+    assert (canvas[:top] == GREY).all() and (canvas[:, :left] == GREY).all()
+
+
+def test_cuts_through_the_given_share_of_the_box():
+    canvas = np.arange(100 * 80 * 3, dtype=np.int64).reshape(100, 80, 3)
+    box = {"x": 20, "y": 40, "width": 20, "height": 20}
+    assert (cut_picture(canvas, box, "top", 0.25) == canvas[45:]).all()
+    assert (cut_picture(canvas, box, "left", 0.5) == canvas[:, 30:]).all()
+    assert cut_picture(canvas, box, "none", 0.0) is canvas
+
+
+def test_the_rule_before_ignores_the_keypoints():
+    keypoints = [{"x": 30, "y": 4}, {"x": 50, "y": 6}, {"x": 40, "y": 12}, {"x": 40, "y": 20}]
+    box = {"x": 25, "y": 0, "width": 30, "height": 30, "keypoints": keypoints}
+    square = old_rule_square(box, 200, 200)
+    assert (square.x, square.y, square.side) == (25, 0, 30)
