@@ -48,7 +48,7 @@ export interface CropSquare {
  * repeats the edge's pixels. The astronaut, cut so, then scored 0.01-0.15
  * (`node bench/cut-face.mjs`, 2026-12-06). On faces wholly inside a picture
  * that centre lies within a few hundredths of the box's side of the box's
- * own (test/unit/crop.test.ts).
+ * own (training/tests/test_smoke.py).
  */
 export function cropSquare(face: FaceBox, imageWidth: number, imageHeight: number, margin = CROP_MARGIN): CropSquare {
   const side = margin * Math.max(face.width, face.height);
@@ -71,8 +71,8 @@ export function keypointCentre(keypoints: ReadonlyArray<{ x: number; y: number }
  * MediaPipe clamps a box at the picture's top and left edges, so how far a face reaches past them is not known: a
  * box that meets any edge, within EDGE_TOLERANCE of its side, is cut by it. A face at least TIGHT_CROP_SHARE of the
  * picture's side along that axis is not: that is a face photo cropped tight, as the training photos are, whose box
- * meets the edges with nothing cut away (no face of dfdc-dev's 2,000 crops, `npm run eval`, nor any UTKFace chip's
- * most prominent face is called cut).
+ * meets the edges with nothing cut away (no face of dfdc-dev's 2,000 crops, `npm run eval`, nor of the UTKFace chips
+ * in training/tests/test_smoke.py is called cut, so their crops keep the box's square).
  */
 export const EDGE_TOLERANCE = 0.02;
 export const TIGHT_CROP_SHARE = 0.5;
