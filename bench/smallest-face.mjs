@@ -15,7 +15,7 @@
  *   vite build && node bench/smallest-face.mjs     # writes bench/results/smallest-face-<date>.md
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { openApp, readiness } from '../test/e2e/app.mjs';
+import { boxOverlap, openApp, readiness } from '../test/e2e/app.mjs';
 import { buildCommit } from './build-commit.mjs';
 
 const WIDTH = 6000;
@@ -33,14 +33,6 @@ const PLACES = [
 
 const portrait = readFileSync('test/fixtures/astronaut.jpg');
 const commit = buildCommit();
-
-function intersectionOverUnion(a, b) {
-  const width = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const height = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (width <= 0 || height <= 0) return 0;
-  const overlap = width * height;
-  return overlap / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - overlap);
-}
 
 const app = await openApp();
 try {
@@ -84,7 +76,7 @@ try {
       .filter((row) => row.side === side)
       .map((row) => {
         if (row.status !== 'success') return row.status;
-        const match = row.found.find((found) => intersectionOverUnion(found, row.expected) >= 0.5);
+        const match = row.found.find((found) => boxOverlap(found, row.expected) >= 0.5);
         if (match) return `face, ${Math.round((match.x2 - match.x1) * WIDTH)} px, ${match.deepfake.toFixed(2)}`;
         if (row.found.length === 0) return 'none';
         return row.found.map((found) => `other box, ${Math.round((found.x2 - found.x1) * WIDTH)} px, ${found.deepfake.toFixed(2)}`).join('; ');

@@ -84,6 +84,15 @@ export function isOwnOrigin(url, origin) {
   return new URL(url).origin === origin;
 }
 
+/** Intersection over union of two boxes as the response gives them (x1, y1, x2, y2). */
+export function boxOverlap(a, b) {
+  const width = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+  const height = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+  if (width <= 0 || height <= 0) return 0;
+  const overlap = width * height;
+  return overlap / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - overlap);
+}
+
 /** Runs detector.check in the page on a File made from `bytes`. */
 export function checkFile(page, bytes, name, type = '') {
   return page.evaluate(
