@@ -34,6 +34,8 @@ CANVAS = 4
 GREY = 128
 THRESHOLD = 0.5
 CUTS = [("none", 0.0), ("top", 0.15), ("top", 0.3), ("left", 0.15), ("left", 0.3)]
+#: The app's crop rule, and the one before it.
+RULES = ("app", "before")
 
 
 def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -96,12 +98,12 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
         records, faceless = load_harvest(harvest(folder), folder)
         by_name = {r.file.name: r for r in records}
         flagged = 0
-        for rule in ("app", "before"):
+        for rule in RULES:
             where[(label, edge, share, rule)] = []
         for i in range(len(test)):
             record = by_name.get(f"{i:05d}.png")
             if record is None:
-                for rule in ("app", "before"):
+                for rule in RULES:
                     where[(label, edge, share, rule)].append(None)
                 continue
             image = read_rgb(record.file)
@@ -113,11 +115,14 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
         found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged}
 
     scores = score_crops(model, np.stack(crops))
-    score_of = lambda key: np.array([0.0 if at is None else float(scores[at]) for at in where[key]])  # noqa: E731
+
+    def score_of(key: tuple) -> np.ndarray:
+        return np.array([0.0 if at is None else float(scores[at]) for at in where[key]])
+
     report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD, "cuts": []}
     for edge, share in CUTS:
         row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
-        for rule in ("app", "before"):
+        for rule in RULES:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
         report["cuts"].append(row)
     return report
@@ -140,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(text)
     print("cut            rule    found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean")
     for row in report["cuts"]:
-        for rule in ("app", "before"):
+        for rule in RULES:
             r = row[rule]
             print(f"{row['edge']:>5} {row['share']:<5}    {rule:<7} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
