@@ -9,5 +9,10 @@ export const DETECTION_MAX_SIDE = 1024;
  * unchanged).
  */
 export const PASS_MAX_SIDE = 256;
+/**
+ * What the passes paint where the picture is not: the zoomed-out pass's frame (zoom.ts) and the sides that make a
+ * pass's canvas square. Mid-grey has no edges of its own for the detector to take for a face's outline.
+ */
+export const DETECTION_BACKGROUND = '#808080';
 /** Below this confidence a detection is dropped. */
 export const MIN_DETECTION_CONFIDENCE = 0.5;

@@ -7,11 +7,11 @@ import assets from 'virtual:face-detector-assets';
 import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
-import { MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
+import { DETECTION_BACKGROUND, MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
 import { sizeWithin } from './size';
 import { confirmingFace, refineWindow, REFINE_BELOW, seenSide } from './refine';
 import { mergeDuplicates, tilesFor, type Tile } from './tiles';
-import { ZOOM_OUT, ZOOM_OUT_BACKGROUND, zoomedOut } from './zoom';
+import { ZOOM_OUT, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
 
 /** A face as a pass found it, with its box's side as BlazeFace saw it (refine.ts). */
@@ -69,7 +69,11 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
 
   /**
    * Faces in a frame `width` x `height` that `draw` paints, frame pixel p being image pixel (p + left) * frameScale,
-   * shown to MediaPipe shrunk to at most PASS_MAX_SIDE (constants.ts).
+   * shown to MediaPipe shrunk to at most PASS_MAX_SIDE (constants.ts), in the middle of a square grey canvas.
+   * MediaPipe pads a picture that is not square to a square of its own, and there it missed a face cut by the
+   * picture's edge that it finds beside grey: the last frames of the bench's 1080p clip, where the portrait's face
+   * leaves at the top (`node bench/cut-face.mjs`). The square is no larger than MediaPipe's own, so every face is
+   * seen at the same size as before.
    */
   function detectInFrame(
     frame: { width: number; height: number; left: number; top: number; frameScale: number },
@@ -77,8 +81,16 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     draw: (context: OffscreenCanvasRenderingContext2D) => void,
   ): SeenFace[] {
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
-    const canvas = new OffscreenCanvas(size.width, size.height);
+    const side = Math.max(size.width, size.height);
+    const canvas = new OffscreenCanvas(side, side);
     const context = canvas.getContext('2d')!;
+    const padX = Math.floor((side - size.width) / 2);
+    const padY = Math.floor((side - size.height) / 2);
+    if (side !== size.width || side !== size.height) {
+      context.fillStyle = DETECTION_BACKGROUND;
+      context.fillRect(0, 0, side, side);
+      context.translate(padX, padY);
+    }
     // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
     const shrink = size.width / frame.width;
     if (shrink < 1) {
@@ -86,7 +98,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
       context.scale(shrink, shrink);
     }
     draw(context);
-    return detectIn(canvas, frame.left * shrink, frame.top * shrink, (frame.frameScale * scale) / shrink);
+    return detectIn(canvas, frame.left * shrink - padX, frame.top * shrink - padY, (frame.frameScale * scale) / shrink);
   }
 
   /** The passes in order; the first that finds a face answers. */
@@ -94,7 +106,8 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
 
   /** First pass: the whole image. */
   function detectWhole(image: ImageBitmap, scale: number): SeenFace[] {
-    if (Math.max(image.width, image.height) <= PASS_MAX_SIDE) return detectIn(image, 0, 0, scale);
+    // A square image within the pass's size is what MediaPipe sees as it is (the face chips and dfdc-dev's crops are).
+    if (image.width === image.height && image.width <= PASS_MAX_SIDE) return detectIn(image, 0, 0, scale);
     return detectInRegion(image, { x: 0, y: 0, width: image.width, height: image.height }, scale);
   }
 
@@ -109,25 +122,33 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     // Frame pixel p is image pixel (p - shrunk.x) * ZOOM_OUT.
     const frame = { width: image.width, height: image.height, left: -shrunk.x, top: -shrunk.y, frameScale: ZOOM_OUT };
     return detectInFrame(frame, scale, (context) => {
-      context.fillStyle = ZOOM_OUT_BACKGROUND;
+      context.fillStyle = DETECTION_BACKGROUND;
       context.fillRect(0, 0, image.width, image.height);
       context.drawImage(image, shrunk.x, shrunk.y, shrunk.width, shrunk.height);
     });
   }
 
-  /** Faces in one rectangle of `image`, in whole pixels. */
+  /** Faces in one rectangle of `image`, in whole pixels; where it reaches past the image's edge, grey. */
   function detectInRegion(image: ImageBitmap, region: Tile, scale: number): SeenFace[] {
     const frame = { width: region.width, height: region.height, left: region.x, top: region.y, frameScale: 1 };
-    return detectInFrame(frame, scale, (context) =>
-      context.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height),
-    );
+    const left = Math.max(0, region.x);
+    const top = Math.max(0, region.y);
+    const width = Math.min(image.width, region.x + region.width) - left;
+    const height = Math.min(image.height, region.y + region.height) - top;
+    return detectInFrame(frame, scale, (context) => {
+      if (width < region.width || height < region.height) {
+        context.fillStyle = DETECTION_BACKGROUND;
+        context.fillRect(0, 0, region.width, region.height);
+      }
+      if (width > 0 && height > 0) context.drawImage(image, left, top, width, height, left - region.x, top - region.y, width, height);
+    });
   }
 
   /** A face seen small, looked at again in a window around it (refine.ts): the face found there, or none. */
   function refined(face: SeenFace, image: ImageBitmap, scale: number): SeenFace[] {
     if (face.seenSide >= REFINE_BELOW) return [face];
     const box = { x: face.x / scale, y: face.y / scale, width: face.width / scale, height: face.height / scale };
-    const confirmed = confirmingFace(face, detectInRegion(image, refineWindow(box, image.width, image.height), scale));
+    const confirmed = confirmingFace(face, detectInRegion(image, refineWindow(box), scale));
     return confirmed ? [confirmed] : [];
   }
 

@@ -31,17 +31,18 @@ export function seenSide(box: { width: number; height: number }, viewWidth: numb
   return (Math.max(box.width, box.height) * MODEL_INPUT_SIDE) / Math.max(viewWidth, viewHeight);
 }
 
-/** The second look's window around `box`, in whole pixels of an image `width` x `height`, moved and cut to lie inside it. */
-export function refineWindow(box: { x: number; y: number; width: number; height: number }, width: number, height: number): Tile {
-  const side = REFINE_WINDOW * Math.max(box.width, box.height);
-  const windowWidth = Math.max(1, Math.min(width, Math.round(side)));
-  const windowHeight = Math.max(1, Math.min(height, Math.round(side)));
-  const place = (centre: number, length: number, limit: number) => Math.min(limit - length, Math.max(0, Math.round(centre - length / 2)));
+/**
+ * The second look's window around `box`, in whole pixels, centred on it even where that crosses the image's edge:
+ * the detector paints grey beyond it. A face cut by the edge, seen beside grey, is found; in a window moved back
+ * inside the image it met the window's edge again and was dropped (the last frames of the bench's 1080p clip).
+ */
+export function refineWindow(box: { x: number; y: number; width: number; height: number }): Tile {
+  const side = Math.max(1, Math.round(REFINE_WINDOW * Math.max(box.width, box.height)));
   return {
-    x: place(box.x + box.width / 2, windowWidth, width),
-    y: place(box.y + box.height / 2, windowHeight, height),
-    width: windowWidth,
-    height: windowHeight,
+    x: Math.round(box.x + box.width / 2 - side / 2),
+    y: Math.round(box.y + box.height / 2 - side / 2),
+    width: side,
+    height: side,
   };
 }
 

@@ -10,9 +10,6 @@
 import type { Tile } from './tiles';
 
 export const ZOOM_OUT = 2;
-/** Mid-grey: no edges of its own for the detector to take for a face's outline. */
-export const ZOOM_OUT_BACKGROUND = '#808080';
-
 /** Where the shrunk image lies on a canvas of the image's own size. */
 export function zoomedOut(width: number, height: number, zoom: number = ZOOM_OUT): Tile {
   const shrunkWidth = width / zoom;

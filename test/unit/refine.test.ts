@@ -10,7 +10,7 @@ describe('the second look at a face seen small', () => {
   });
 
   it('looks at a window REFINE_WINDOW times the box, centred on it', () => {
-    expect(refineWindow({ x: 400, y: 300, width: 50, height: 40 }, 1024, 683)).toEqual({
+    expect(refineWindow({ x: 400, y: 300, width: 50, height: 40 })).toEqual({
       x: 425 - (REFINE_WINDOW * 50) / 2,
       y: 320 - (REFINE_WINDOW * 50) / 2,
       width: REFINE_WINDOW * 50,
@@ -18,9 +18,9 @@ describe('the second look at a face seen small', () => {
     });
   });
 
-  it('moves a window that would cross an edge back inside the image, and cuts one larger than the image', () => {
-    expect(refineWindow({ x: 5, y: 660, width: 20, height: 20 }, 1024, 683)).toEqual({ x: 0, y: 623, width: 60, height: 60 });
-    expect(refineWindow({ x: 100, y: 10, width: 90, height: 90 }, 1024, 200)).toEqual({ x: 10, y: 0, width: 270, height: 200 });
+  it('keeps a window that crosses an edge centred on the box, past the edge, where the detector paints grey', () => {
+    expect(refineWindow({ x: 5, y: 660, width: 20, height: 20 })).toEqual({ x: -15, y: 640, width: 60, height: 60 });
+    expect(refineWindow({ x: 100, y: -40, width: 90, height: 90 })).toEqual({ x: 10, y: -130, width: 270, height: 270 });
   });
 
   it('takes the most confident face whose centre lies inside the first box, and none when no face does', () => {
