@@ -6,7 +6,8 @@ cut at the top or the left through a share of the face's box (the box found in t
 detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped two
 ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
-no face is found score 0, as the app answers them.
+no face is found score 0, as the app answers them. Each cut also reports how much of the found box the detector
+placed past the picture's edge (it sees the picture beside grey there), the measure the app judges cut faces by.
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
       --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json
@@ -33,7 +34,7 @@ from .onnx_scores import REPO, score_crops
 CANVAS = 4
 GREY = 128
 THRESHOLD = 0.5
-CUTS = [("none", 0.0), ("top", 0.15), ("top", 0.3), ("left", 0.15), ("left", 0.3)]
+CUTS = [("none", 0.0)] + [(edge, share) for edge in ("top", "left") for share in (0.15, 0.3, 0.4, 0.5)]
 #: The app's crop rule, and the one before it.
 RULES = ("app", "before")
 
@@ -61,11 +62,25 @@ def old_rule_square(box: dict, width: int, height: int):
     return crop_square({key: box[key] for key in ("x", "y", "width", "height")}, width, height)
 
 
+def outside_share(box: dict, width: int, height: int) -> float:
+    """How much of `box` the detector placed past the picture's edges, as a share of its side (the larger axis')."""
+    def beyond(start: float, length: float, limit: int) -> float:
+        return (max(0.0, -start) + max(0.0, start + length - limit)) / length
+    return max(beyond(box["x"], box["width"], width), beyond(box["y"], box["height"], height))
+
+
 def harvest(folder: Path) -> Path:
     out = folder.with_suffix(".jsonl")
     subprocess.run(["node", str(REPO / "training" / "harvest" / "harvest.mjs"), "--dir", str(folder), "--out", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     return out
+
+
+def quantiles(values: list[float]) -> dict:
+    """The 10th, 50th and 90th percentiles (None where there are no values)."""
+    if not values:
+        return {"p10": None, "p50": None, "p90": None}
+    return {f"p{q}": float(np.percentile(values, q)) for q in (10, 50, 90)}
 
 
 def rates(real: np.ndarray, fake: np.ndarray) -> dict:
@@ -98,6 +113,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
         records, faceless = load_harvest(harvest(folder), folder)
         by_name = {r.file.name: r for r in records}
         flagged = 0
+        outside: list[float] = []
         for rule in RULES:
             where[(label, edge, share, rule)] = []
         for i in range(len(test)):
@@ -109,10 +125,12 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
             image = read_rgb(record.file)
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
+            outside.append(outside_share(record.box, width, height))
             for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
                 where[(label, edge, share, rule)].append(len(crops))
                 crops.append(resample_square(image, square, CLASSIFIER_INPUT_SIZE))
-        found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged}
+        found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged,
+                                       "outside_share": quantiles(outside)}
 
     scores = score_crops(model, np.stack(crops))
 
@@ -126,6 +144,10 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
         report["cuts"].append(row)
     return report
+
+
+def share_text(shares: dict) -> str:
+    return "/".join("-" if v is None else f"{v:.2f}" for v in shares.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,13 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(report, indent=2) + "\n"
     if args.out:
         args.out.write_text(text)
-    print("cut            rule    found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean")
+    print("cut            rule    found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  outside (real p10/50/90)")
     for row in report["cuts"]:
         for rule in RULES:
             r = row[rule]
             print(f"{row['edge']:>5} {row['share']:<5}    {rule:<7} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
-                  f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}")
+                  f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}      {share_text(row['real']['outside_share'])}")
     return 0
 
 
