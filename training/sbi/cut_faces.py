@@ -7,7 +7,9 @@ detector finds the faces in every picture (training/harvest, in headless Chromiu
 ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
 no face is found score 0, as the app answers them. Each cut also reports how much of the found box the detector
-placed past the picture's edge (it sees the picture beside grey there), the measure the app judges cut faces by.
+placed past the picture's edge (it sees the picture beside grey there), and how many found faces have both eyes
+inside the picture; and it scores the app's crops again as if faces failing either of two rules were not judged
+(scored 0): a box more than --max-outside past the edge, an eye past it.
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
       --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json
@@ -37,6 +39,9 @@ THRESHOLD = 0.5
 CUTS = [("none", 0.0)] + [(edge, share) for edge in ("top", "left") for share in (0.15, 0.3, 0.4, 0.5)]
 #: The app's crop rule, and the one before it.
 RULES = ("app", "before")
+#: Which faces the app might leave unjudged (scored 0, as if not found), each read on the app's crops: none; those
+#: whose box lies more than --max-outside past the picture's edge; those with an eye past it.
+JUDGES = ("all", "box within", "eyes inside")
 
 
 def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -69,6 +74,12 @@ def outside_share(box: dict, width: int, height: int) -> float:
     return max(beyond(box["x"], box["width"], width), beyond(box["y"], box["height"], height))
 
 
+def eyes_inside(keypoints: np.ndarray, width: int, height: int) -> bool:
+    """Whether both of BlazeFace's eye keypoints (its first two) lie inside the picture."""
+    eyes = keypoints[:2]
+    return bool(((eyes[:, 0] >= 0) & (eyes[:, 0] < width) & (eyes[:, 1] >= 0) & (eyes[:, 1] < height)).all())
+
+
 def harvest(folder: Path) -> Path:
     out = folder.with_suffix(".jsonl")
     subprocess.run(["node", str(REPO / "training" / "harvest" / "harvest.mjs"), "--dir", str(folder), "--out", str(out)],
@@ -89,7 +100,7 @@ def rates(real: np.ndarray, fake: np.ndarray) -> dict:
             "fake_flagged": float((fake >= THRESHOLD).mean()), "real_mean": float(real.mean()), "fake_mean": float(fake.mean())}
 
 
-def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
+def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float) -> dict:
     pictures: dict[tuple[str, str, float], Path] = {}
     for label in ("real", "fake"):
         for edge, share in CUTS:
@@ -109,6 +120,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
     crops: list[np.ndarray] = []
     where: dict[tuple[str, str, float, str], list[int | None]] = {}
     found: dict[tuple[str, str, float], dict] = {}
+    judged: dict[tuple[str, str, float, str], list[bool]] = {}
     for (label, edge, share), folder in pictures.items():
         records, faceless = load_harvest(harvest(folder), folder)
         by_name = {r.file.name: r for r in records}
@@ -116,32 +128,45 @@ def measure(test: list[FaceRecord], model: Path, work: Path) -> dict:
         outside: list[float] = []
         for rule in RULES:
             where[(label, edge, share, rule)] = []
+        for judge in JUDGES:
+            judged[(label, edge, share, judge)] = []
         for i in range(len(test)):
             record = by_name.get(f"{i:05d}.png")
             if record is None:
                 for rule in RULES:
                     where[(label, edge, share, rule)].append(None)
+                for judge in JUDGES:
+                    judged[(label, edge, share, judge)].append(False)
                 continue
             image = read_rgb(record.file)
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
             outside.append(outside_share(record.box, width, height))
+            for judge, verdict in (("all", True), ("box within", outside[-1] <= max_outside),
+                                   ("eyes inside", eyes_inside(record.keypoints, width, height))):
+                judged[(label, edge, share, judge)].append(verdict)
             for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
                 where[(label, edge, share, rule)].append(len(crops))
                 crops.append(resample_square(image, square, CLASSIFIER_INPUT_SIZE))
         found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged,
-                                       "outside_share": quantiles(outside)}
+                                       "outside_share": quantiles(outside),
+                                       "eyes_inside": sum(judged[(label, edge, share, "eyes inside")])}
 
     scores = score_crops(model, np.stack(crops))
 
-    def score_of(key: tuple) -> np.ndarray:
-        return np.array([0.0 if at is None else float(scores[at]) for at in where[key]])
+    def score_of(key: tuple, judge: str = "all") -> np.ndarray:
+        label, edge, share, _ = key
+        return np.array([0.0 if at is None or not kept else float(scores[at])
+                         for at, kept in zip(where[key], judged[(label, edge, share, judge)])])
 
-    report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD, "cuts": []}
+    report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD,
+                    "max_outside": max_outside, "cuts": []}
     for edge, share in CUTS:
         row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
         for rule in RULES:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
+        for judge in JUDGES[1:]:
+            row[f"app, {judge}"] = rates(score_of(("real", edge, share, "app"), judge), score_of(("fake", edge, share, "app"), judge))
         report["cuts"].append(row)
     return report
 
@@ -157,21 +182,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=300, help="held-out faces to use")
     parser.add_argument("--out", type=Path, help="where the report goes (JSON)")
+    parser.add_argument("--max-outside", type=float, default=1 / 3,
+                        help="the 'box within' arm leaves unjudged a face whose box lies more than this share past the edge")
     args = parser.parse_args(argv)
     records, _ = load_harvest(args.utk_harvest, args.utk)
     test = [r for r in records if split_of(r.file.name) == "test"][: args.limit]
     with tempfile.TemporaryDirectory() as work:
-        report = measure(test, args.model.resolve(), Path(work))
+        report = measure(test, args.model.resolve(), Path(work), args.max_outside)
     text = json.dumps(report, indent=2) + "\n"
     if args.out:
         args.out.write_text(text)
-    print("cut            rule    found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  outside (real p10/50/90)")
+    print("cut            rule                 found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  "
+          "outside (real p10/50/90)  eyes inside real/fake")
     for row in report["cuts"]:
-        for rule in RULES:
+        for rule in RULES + tuple(f"app, {judge}" for judge in JUDGES[1:]):
             r = row[rule]
-            print(f"{row['edge']:>5} {row['share']:<5}    {rule:<7} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
+            print(f"{row['edge']:>5} {row['share']:<5}    {rule:<20} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
-                  f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}      {share_text(row['real']['outside_share'])}")
+                  f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}      {share_text(row['real']['outside_share'])}"
+                  f"            {row['real']['eyes_inside']:>4}/{row['fake']['eyes_inside']}")
     return 0
 
 
