@@ -180,7 +180,7 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   /** faces → crop → classify on one decoded image or frame; `started` is when its decoding began. */
   async function analyse(stages: Stages, image: DecodedImage, started: number): Promise<{ faces: ScoredFace[]; timings: Timings }> {
     const decoded = performance.now();
-    const faces = selectFaces(stages.faces.detect(image.detection, image.scale), selection);
+    const faces = selectFaces(stages.faces.detect(image.detection, image.scale), image.width, image.height, selection);
     const detected = performance.now();
     const crops = await Promise.all(faces.map((face) => cropFace(image.source, face)));
     const cropped = performance.now();

@@ -41,11 +41,13 @@ export interface CropSquare {
  * centred on the box and padded by repeating edge pixels.
  *
  * A face cut off by the picture's edge (cutByEdge) is the exception: MediaPipe
- * clamps its box there, so box and square would hold the face off-centre, as
- * no training crop does, and such real faces scored 0.36-0.55. Its square is
- * centred on its eyes and mouth instead, which BlazeFace places past a clamped
- * edge too, and is not moved inside the picture: what lies past the edge
- * repeats the edge's pixels. The astronaut, cut so, then scored 0.01-0.15
+ * clamped its box there, so box and square held the face off-centre, as no
+ * training crop does, and such real faces scored 0.36-0.55. (Since the passes
+ * show it a grey canvas, the box reaches past the edge, by the detector's guess,
+ * but a square image within the pass's size is still shown as it is.) Its
+ * square is centred on its eyes and mouth instead, which BlazeFace places past
+ * the edge either way, and is not moved inside the picture: what lies past the
+ * edge repeats the edge's pixels. The astronaut, cut so, then scored 0.01-0.15
  * (`node bench/cut-face.mjs`, 2026-12-06). On faces wholly inside a picture
  * that centre lies within a few hundredths of the box's side of the box's
  * own (training/tests/test_smoke.py).
@@ -68,8 +70,9 @@ export function keypointCentre(keypoints: ReadonlyArray<{ x: number; y: number }
 }
 
 /**
- * MediaPipe clamps a box at the picture's top and left edges, so how far a face reaches past them is not known: a
- * box that meets any edge, within EDGE_TOLERANCE of its side, is cut by it. A face at least TIGHT_CROP_SHARE of the
+ * How far a face reaches past the picture's edge is not known (MediaPipe clamps a box at the top and left edges of
+ * a picture it sees as it is, and elsewhere guesses): a box that meets or crosses any edge, within EDGE_TOLERANCE
+ * of its side, is cut by it. A face at least TIGHT_CROP_SHARE of the
  * picture's side along that axis is not: that is a face photo cropped tight, as the training photos are, whose box
  * meets the edges with nothing cut away (no face of dfdc-dev's 2,000 crops, `npm run eval`, nor of the UTKFace chips
  * in training/tests/test_smoke.py is called cut, so their crops keep the box's square).

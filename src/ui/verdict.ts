@@ -3,6 +3,8 @@ import type { CheckResponse, FaceResult } from '../respond/types';
 export type VerdictTone = 'fake' | 'real' | 'neutral' | 'error';
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
+/** Faces too small or mostly outside the picture are not judged (src/faces/select.ts): say so where none is. */
+const notJudged = 'faces too small or mostly outside the picture are not judged';
 const uncertainNote = (faces: FaceResult[]) =>
   faces.some((face) => face.uncertain?.length) ? ' Some faces are small, blurred or cut off by the edge, so trust this less.' : '';
 
@@ -12,7 +14,7 @@ export function verdict(response: CheckResponse): { text: string; tone: VerdictT
   if ('summary' in response) {
     const frames = response.data.frames;
     const withFaces = frames.filter((frame) => frame.faces.length > 0).length;
-    if (withFaces === 0) return { text: `No face found in ${frames.length} sampled frames, so there is nothing to call a deepfake.`, tone: 'neutral' };
+    if (withFaces === 0) return { text: `No face to judge in ${frames.length} sampled frames (${notJudged}), so there is nothing to call a deepfake.`, tone: 'neutral' };
     const score = response.summary.deepfake;
     const basis = `(${percent(score)} over ${withFaces} frame${withFaces === 1 ? '' : 's'} with faces)`;
     const uncertain = uncertainNote(frames.flatMap((frame) => frame.faces));
@@ -20,7 +22,7 @@ export function verdict(response: CheckResponse): { text: string; tone: VerdictT
     return { text: `No sign of a face swap in this video ${basis}.${uncertain}`, tone: 'real' };
   }
   const { faces } = response;
-  if (faces.length === 0) return { text: 'No face found, so there is nothing to call a deepfake.', tone: 'neutral' };
+  if (faces.length === 0) return { text: `No face to judge (${notJudged}), so there is nothing to call a deepfake.`, tone: 'neutral' };
   const score = response.type.deepfake;
   const uncertain = uncertainNote(faces);
   if (score >= 0.5) return { text: `Likely manipulated: a face scores ${percent(score)}.${uncertain}`, tone: 'fake' };

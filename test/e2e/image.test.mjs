@@ -164,6 +164,30 @@ describe('image checks in the built app', () => {
     }
   });
 
+  it('follows a face out of the top of a wide frame, and judges no fold of her collar in its place', async () => {
+    // The bench's 1080p clip (bench/run.mjs): the portrait at 2200 px panning up; at 8.5 s and 9.5 s her face's box
+    // is cut through its eyes. MediaPipe, padding the frame to a square itself, missed the face there, and the tiles
+    // pass boxed her collar instead, which scored over 0.5 (this test fails so on commit 6392912).
+    const [whole, leaving, out] = await app.page.evaluate(async (base64) => {
+      const portrait = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]));
+      const frameAt = async (seconds) => {
+        const canvas = new OffscreenCanvas(1920, 1080);
+        canvas.getContext('2d').drawImage(portrait, (-140 * seconds) / 10, -(300 + (200 * seconds) / 10), 2200, 2200);
+        const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+        return window.deepfakeDetector.check({ media: new File([jpeg], `frame-${seconds}.jpg`) });
+      };
+      return [await frameAt(4), await frameAt(8.5), await frameAt(9.5)];
+    }, astronaut.toString('base64'));
+    assert.equal(whole.faces.length, 1, JSON.stringify(whole.faces));
+    assert.deepEqual(whole.faces[0].uncertain, ['cut'], JSON.stringify(whole.faces));
+    assert.ok(whole.faces[0].y1 === 0 && whole.faces[0].x1 > 0.33 && whole.faces[0].x2 < 0.62, JSON.stringify(whole.faces));
+    for (const response of [leaving, out]) {
+      assert.equal(response.status, 'success', JSON.stringify(response));
+      assert.deepEqual(response.faces, [], 'too little of her face is left to judge, and nothing else is a face');
+      assert.equal(response.type.deepfake, 0);
+    }
+  });
+
   it('checks ImageBitmap and HTMLImageElement media as well as files', async () => {
     const [bitmap, element] = await app.page.evaluate(async (base64) => {
       const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/jpeg' });

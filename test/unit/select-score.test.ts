@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectFaces } from '../../src/faces/select';
+import { MAX_SHARE_OUTSIDE, selectFaces, shareOutside } from '../../src/faces/select';
 import type { DetectedFace } from '../../src/faces/types';
 import { faceResults, imageScore, roundScore } from '../../src/score/aggregate';
 
@@ -7,13 +7,27 @@ const face = (x: number, size: number, score = 0.9): DetectedFace => ({ x, y: 10
 
 describe('face selection', () => {
   it('keeps the most prominent faces first, at most maxFaces', () => {
-    const picked = selectFaces([face(0, 50), face(100, 200), face(300, 120), face(500, 90)], { maxFaces: 3, minFaceSize: 20 });
+    const picked = selectFaces([face(0, 50), face(100, 200), face(300, 120), face(500, 90)], 1000, 1000, { maxFaces: 3, minFaceSize: 20 });
     expect(picked.map((f) => f.width)).toEqual([200, 120, 90]);
   });
 
   it('weighs area by confidence and drops faces below the minimum size', () => {
-    const picked = selectFaces([face(0, 100, 0.55), face(200, 90, 0.99), face(400, 12)], { maxFaces: 5, minFaceSize: 20 });
+    const picked = selectFaces([face(0, 100, 0.55), face(200, 90, 0.99), face(400, 12)], 1000, 1000, { maxFaces: 5, minFaceSize: 20 });
     expect(picked.map((f) => f.width)).toEqual([90, 100]);
+  });
+
+  it('measures how much of a box lies past the edges, on the worse axis', () => {
+    expect(shareOutside({ ...face(100, 100), y: -40 }, 1000, 500)).toBeCloseTo(0.4);
+    expect(shareOutside({ ...face(-10, 100), y: 450 }, 1000, 500)).toBeCloseTo(0.5);
+    expect(shareOutside({ ...face(-20, 400), y: -20, height: 1000 }, 300, 900)).toBeCloseTo(0.25);
+    expect(shareOutside(face(100, 100), 1000, 500)).toBe(0);
+  });
+
+  it('ignores a face more than MAX_SHARE_OUTSIDE past the edge, and keeps one just within it', () => {
+    const side = 120;
+    const within = { ...face(500, side), y: -Math.floor(MAX_SHARE_OUTSIDE * side) };
+    const beyond = { ...face(100, side, 0.99), y: -Math.ceil(MAX_SHARE_OUTSIDE * side + 1) };
+    expect(selectFaces([within, beyond], 1000, 500)).toEqual([within]);
   });
 });
 

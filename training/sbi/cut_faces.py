@@ -81,7 +81,7 @@ def eyes_inside(keypoints: np.ndarray, width: int, height: int) -> bool:
 
 
 def harvest(folder: Path) -> Path:
-    out = folder.with_suffix(".jsonl")
+    out = folder.parent / f"{folder.name}.jsonl"  # not with_suffix: "top-0.15" would become "top-0.jsonl"
     subprocess.run(["node", str(REPO / "training" / "harvest" / "harvest.mjs"), "--dir", str(folder), "--out", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     return out
