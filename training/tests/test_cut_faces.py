@@ -1,7 +1,7 @@
 """sbi.cut_faces' pictures: the photo in the middle of the canvas, cut where the face's box says."""
 import numpy as np
 
-from sbi.cut_faces import CANVAS, GREY, cut_picture, old_rule_square, placed
+from sbi.cut_faces import CANVAS, GREY, cut_picture, eyes_inside, old_rule_square, outside_share, placed
 
 
 def test_places_the_photo_in_the_middle_of_a_grey_canvas():
@@ -26,3 +26,19 @@ def test_the_rule_before_ignores_the_keypoints():
     box = {"x": 25, "y": 0, "width": 30, "height": 30, "keypoints": keypoints}
     square = old_rule_square(box, 200, 200)
     assert (square.x, square.y, square.side) == (25, 0, 30)
+
+
+def test_measures_the_box_past_the_edge_as_the_app_does():
+    # The cases of shareOutside's unit test (test/unit/select-score.test.ts).
+    assert outside_share({"x": 100, "y": -40, "width": 100, "height": 100}, 1000, 500) == 0.4
+    assert outside_share({"x": -10, "y": 450, "width": 100, "height": 100}, 1000, 500) == 0.5
+    assert outside_share({"x": -20, "y": -20, "width": 400, "height": 1000}, 300, 900) == 0.25
+    assert outside_share({"x": 100, "y": 10, "width": 100, "height": 100}, 1000, 500) == 0
+
+
+def test_eyes_inside_needs_both_eyes_in_the_picture():
+    keypoints = np.array([[30, 40], [60, 40], [45, 55], [45, 70], [20, 45], [70, 45]], np.float32)
+    assert eyes_inside(keypoints, 100, 100)
+    assert not eyes_inside(keypoints - [0, 45], 100, 100)
+    assert not eyes_inside(keypoints + [50, 0], 100, 100)
+    assert eyes_inside(keypoints + [0, 40], 100, 100), "the mouth past the edge does not count"
