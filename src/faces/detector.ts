@@ -72,8 +72,8 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
    * shown to MediaPipe shrunk to at most PASS_MAX_SIDE (constants.ts), in the middle of a square grey canvas.
    * MediaPipe pads a picture that is not square to a square of its own, and there it missed a face cut by the
    * picture's edge that it finds beside grey: the last frames of the bench's 1080p clip, where the portrait's face
-   * leaves at the top (`node bench/cut-face.mjs`). The square is no larger than MediaPipe's own, so every face is
-   * seen at the same size as before.
+   * leaves at the top (the e2e test "follows a face out of the top of a wide frame…"). The square is no larger than
+   * MediaPipe's own, so every face is seen at the same size as before.
    */
   function detectInFrame(
     frame: { width: number; height: number; left: number; top: number; frameScale: number },

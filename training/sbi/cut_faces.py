@@ -28,7 +28,7 @@ import numpy as np
 
 from .blend import self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
-from .data import FaceRecord, load_harvest, read_rgb, split_of
+from .data import MAX_SHARE_OUTSIDE, FaceRecord, load_harvest, read_rgb, share_outside, split_of
 from .metrics import roc_auc
 from .onnx_scores import REPO, score_crops
 
@@ -65,13 +65,6 @@ def cut_picture(canvas: np.ndarray, box: dict, edge: str, share: float) -> np.nd
 def old_rule_square(box: dict, width: int, height: int):
     """The crop rule before faces cut by the edge were centred on their keypoints: the box alone."""
     return crop_square({key: box[key] for key in ("x", "y", "width", "height")}, width, height)
-
-
-def outside_share(box: dict, width: int, height: int) -> float:
-    """How much of `box` the detector placed past the picture's edges, as a share of its side (the larger axis')."""
-    def beyond(start: float, length: float, limit: int) -> float:
-        return (max(0.0, -start) + max(0.0, start + length - limit)) / length
-    return max(beyond(box["x"], box["width"], width), beyond(box["y"], box["height"], height))
 
 
 def eyes_inside(keypoints: np.ndarray, width: int, height: int) -> bool:
@@ -141,7 +134,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
             image = read_rgb(record.file)
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
-            outside.append(outside_share(record.box, width, height))
+            outside.append(share_outside(record.box, width, height))
             for judge, verdict in (("all", True), ("box within", outside[-1] <= max_outside),
                                    ("eyes inside", eyes_inside(record.keypoints, width, height))):
                 judged[(label, edge, share, judge)].append(verdict)
@@ -182,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=300, help="held-out faces to use")
     parser.add_argument("--out", type=Path, help="where the report goes (JSON)")
-    parser.add_argument("--max-outside", type=float, default=1 / 3,
+    parser.add_argument("--max-outside", type=float, default=MAX_SHARE_OUTSIDE,
                         help="the 'box within' arm leaves unjudged a face whose box lies more than this share past the edge")
     args = parser.parse_args(argv)
     records, _ = load_harvest(args.utk_harvest, args.utk)

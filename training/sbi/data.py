@@ -49,6 +49,19 @@ def prominence(face: dict) -> float:
     return face["width"] * face["height"] * face["score"]
 
 
+#: The app leaves unjudged a face whose box lies more than this share past the picture's edge (MAX_SHARE_OUTSIDE
+#: in src/faces/select.ts).
+MAX_SHARE_OUTSIDE = 1 / 3
+
+
+def share_outside(box: dict, width: int, height: int) -> float:
+    """How much of `box` lies past the picture's edges, as a share of its side, on the worse axis (shareOutside in
+    src/faces/select.ts)."""
+    def beyond(start: float, length: float, limit: int) -> float:
+        return (max(0.0, -start) + max(0.0, start + length - limit)) / length
+    return max(beyond(box["x"], box["width"], width), beyond(box["y"], box["height"], height))
+
+
 def load_harvest(harvest: Path, image_dir: Path) -> tuple[list[FaceRecord], int]:
     """Records of the most prominent face per image, and how many images had no face."""
     records, faceless = [], 0

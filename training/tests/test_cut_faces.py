@@ -1,7 +1,8 @@
 """sbi.cut_faces' pictures: the photo in the middle of the canvas, cut where the face's box says."""
 import numpy as np
 
-from sbi.cut_faces import CANVAS, GREY, cut_picture, eyes_inside, old_rule_square, outside_share, placed
+from sbi.cut_faces import CANVAS, GREY, cut_picture, eyes_inside, old_rule_square, placed
+from sbi.data import share_outside
 
 
 def test_places_the_photo_in_the_middle_of_a_grey_canvas():
@@ -30,10 +31,10 @@ def test_the_rule_before_ignores_the_keypoints():
 
 def test_measures_the_box_past_the_edge_as_the_app_does():
     # The cases of shareOutside's unit test (test/unit/select-score.test.ts).
-    assert outside_share({"x": 100, "y": -40, "width": 100, "height": 100}, 1000, 500) == 0.4
-    assert outside_share({"x": -10, "y": 450, "width": 100, "height": 100}, 1000, 500) == 0.5
-    assert outside_share({"x": -20, "y": -20, "width": 400, "height": 1000}, 300, 900) == 0.25
-    assert outside_share({"x": 100, "y": 10, "width": 100, "height": 100}, 1000, 500) == 0
+    assert share_outside({"x": 100, "y": -40, "width": 100, "height": 100}, 1000, 500) == 0.4
+    assert share_outside({"x": -10, "y": 450, "width": 100, "height": 100}, 1000, 500) == 0.5
+    assert share_outside({"x": -20, "y": -20, "width": 400, "height": 1000}, 300, 900) == 0.25
+    assert share_outside({"x": 100, "y": 10, "width": 100, "height": 100}, 1000, 500) == 0
 
 
 def test_eyes_inside_needs_both_eyes_in_the_picture():

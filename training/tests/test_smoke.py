@@ -18,7 +18,7 @@ import torch
 
 from sbi.damage import REAL_PHOTO_CONDITIONS
 from sbi.crop import cut_by_edge, keypoint_centre
-from sbi.data import crop, load_harvest, read_rgb, split_of
+from sbi.data import MAX_SHARE_OUTSIDE, crop, load_harvest, read_rgb, share_outside, split_of
 from sbi.face_mesh import DEFAULT_MODEL as FACE_MESH_MODEL, FaceMesh
 from sbi.faceres import DEFAULT_MODEL_JSON
 from sbi.mobilefacenet import DEFAULT_MODEL_JSON as MOBILEFACENET_JSON
@@ -47,7 +47,7 @@ def test_harvest_finds_faces_in_nearly_all_training_photos(harvest):
     assert sum(bool(row.get("faces")) for row in rows) > 380
 
 
-def test_the_keypoints_centre_lies_near_the_box_centre_and_no_chip_is_cut(harvest):
+def test_the_keypoints_centre_lies_near_the_box_centre_and_every_chip_is_whole(harvest):
     # The crop of a face cut by the picture's edge is centred on its eyes and mouth instead of its clamped box
     # (cropSquare in src/crop/geometry.ts): on whole faces the two centres must agree, as a share of the box's side.
     records = load_harvest(harvest, UTK)[0]
@@ -59,8 +59,11 @@ def test_the_keypoints_centre_lies_near_the_box_centre_and_no_chip_is_cut(harves
                        / max(box["width"], box["height"]))
     # Measured on these faces: median 0.03, 90th percentile 0.07 (box consistency trained for centre moves up to 0.04).
     assert np.median(offsets) < 0.05 and np.percentile(offsets, 90) < 0.10
-    # And no training chip's face is cut by its edge: their crops keep the box's square, as before the rule.
-    assert not any(cut_by_edge(r.box, *read_rgb(r.file).shape[1::-1]) for r in records)
+    # And no training chip's face is cut by its edge: their crops keep the box's square, as before the rule; nor does
+    # any lie so far past it that the app would leave it unjudged (selectFaces in src/faces/select.ts).
+    sizes = [read_rgb(r.file).shape[1::-1] for r in records]
+    assert not any(cut_by_edge(r.box, *size) for r, size in zip(records, sizes))
+    assert max(share_outside(r.box, *size) for r, size in zip(records, sizes)) <= MAX_SHARE_OUTSIDE
 
 
 @pytest.mark.skipif(not FACE_MESH_MODEL.is_file(), reason=f"{FACE_MESH_MODEL} absent (training/fetch_face_mesh.sh fetches it): skipped")
