@@ -39,9 +39,9 @@ THRESHOLD = 0.5
 CUTS = [("none", 0.0)] + [(edge, share) for edge in ("top", "left") for share in (0.15, 0.3, 0.4, 0.5)]
 #: The app's crop rule, and the one before it.
 RULES = ("app", "before")
-#: Which faces the app might leave unjudged (scored 0, as if not found), each read on the app's crops: none; those
-#: whose box lies more than --max-outside past the picture's edge; those with an eye past it.
-JUDGES = ("all", "box within", "eyes inside")
+#: Two rules for which found faces the app might leave unjudged (scored 0, as if not found), each read on the app's
+#: crops: those whose box lies more than --max-outside past the picture's edge; those with an eye past it.
+JUDGES = ("box within", "eyes inside")
 
 
 def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -135,7 +135,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
             outside.append(share_outside(record.box, width, height))
-            for judge, verdict in (("all", True), ("box within", outside[-1] <= max_outside),
+            for judge, verdict in (("box within", outside[-1] <= max_outside),
                                    ("eyes inside", eyes_inside(record.keypoints, width, height))):
                 judged[(label, edge, share, judge)].append(verdict)
             for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
@@ -147,10 +147,11 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
 
     scores = score_crops(model, np.stack(crops))
 
-    def score_of(key: tuple, judge: str = "all") -> np.ndarray:
+    def score_of(key: tuple, judge: str | None = None) -> np.ndarray:
+        """Scores of one cut and crop rule; with a `judge`, faces it leaves unjudged score 0, as faces not found do."""
         label, edge, share, _ = key
-        return np.array([0.0 if at is None or not kept else float(scores[at])
-                         for at, kept in zip(where[key], judged[(label, edge, share, judge)])])
+        kept = judged[(label, edge, share, judge)] if judge else [True] * len(where[key])
+        return np.array([0.0 if at is None or not keep else float(scores[at]) for at, keep in zip(where[key], kept)])
 
     report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD,
                     "max_outside": max_outside, "cuts": []}
@@ -158,7 +159,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
         row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
         for rule in RULES:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
-        for judge in JUDGES[1:]:
+        for judge in JUDGES:
             row[f"app, {judge}"] = rates(score_of(("real", edge, share, "app"), judge), score_of(("fake", edge, share, "app"), judge))
         report["cuts"].append(row)
     return report
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     print("cut            rule                 found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  "
           "outside (real p10/50/90)  eyes inside real/fake")
     for row in report["cuts"]:
-        for rule in RULES + tuple(f"app, {judge}" for judge in JUDGES[1:]):
+        for rule in RULES + tuple(f"app, {judge}" for judge in JUDGES):
             r = row[rule]
             print(f"{row['edge']:>5} {row['share']:<5}    {rule:<20} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
