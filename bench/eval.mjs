@@ -69,9 +69,10 @@ for (const [index, file] of files.entries()) {
   );
   const ok = response.status === 'success';
   const score = !ok ? 0 : 'summary' in response ? response.summary.deepfake : response.type.deepfake;
-  const allFaces = !ok ? [] : 'summary' in response ? response.data.frames.flatMap((f) => f.faces) : response.faces;
-  const faces = !ok ? 0 : 'summary' in response ? Math.max(0, ...response.data.frames.map((f) => f.faces.length)) : response.faces.length;
-  const uncertain = [...new Set(allFaces.flatMap((face) => face.uncertain ?? []))].sort();
+  // The faces of each frame (an image is one frame): a file counts the most faces any frame had.
+  const framesFaces = !ok ? [] : 'summary' in response ? response.data.frames.map((f) => f.faces) : [response.faces];
+  const faces = Math.max(0, ...framesFaces.map((frameFaces) => frameFaces.length));
+  const uncertain = [...new Set(framesFaces.flat().flatMap((face) => face.uncertain ?? []))].sort();
   rows.push({ file: file.path, label: file.label, score, faces, uncertain, status: response.status, error: ok ? '' : `${response.error.code} ${response.error.message}` });
   if ((index + 1) % 50 === 0 || index + 1 === files.length) {
     process.stderr.write(`\r${index + 1}/${files.length} files, ${((index + 1) / ((Date.now() - started) / 1000)).toFixed(1)}/s`);
