@@ -2,17 +2,18 @@
 
 Held-out real faces and their held-out self-blended fakes (sbi.evaluate's, same seeds) are set on a grey canvas
 CANVAS times the photo's side, so that the face is a third of the picture as in a video frame, and the canvas is
-cut at the top or the left through a share of the face's box (the box found in the photo alone). The app's own
+cut at the top, the left or the right through a share of the face's box (the box found in the photo alone). The app's own
 detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped two
 ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
 no face is found score 0, as the app answers them. Each cut also reports how much of the found box the detector
 placed past the picture's edge (it sees the picture beside grey there), and how many found faces have both eyes
-inside the picture; and it scores the app's crops again as if faces failing either of two rules were not judged
-(scored 0): a box more than --max-outside past the edge, an eye past it.
+inside the picture; and it scores the app's crops again as if faces failing one of three rules were not judged
+(scored 0): a box more than --max-outside past the edge; an eye past it; the first, or an eye past the left or right
+edge (sbi.data.eye_past_side: where the box past a side edge is guessed short).
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
-      --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json
+      --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json [--edges left right]
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from .blend import self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
-from .data import MAX_SHARE_OUTSIDE, FaceRecord, load_harvest, read_rgb, share_outside, split_of
+from .data import MAX_SHARE_OUTSIDE, FaceRecord, eye_past_side, load_harvest, read_rgb, share_outside, split_of
 from .metrics import roc_auc
 from .onnx_scores import REPO, score_crops
 
@@ -36,12 +37,19 @@ from .onnx_scores import REPO, score_crops
 CANVAS = 4
 GREY = 128
 THRESHOLD = 0.5
-CUTS = [("none", 0.0)] + [(edge, share) for edge in ("top", "left") for share in (0.15, 0.3, 0.4, 0.5)]
+EDGES = ("top", "left", "right")
+SHARES = (0.15, 0.3, 0.4, 0.5)
 #: The app's crop rule, and the one before it.
 RULES = ("app", "before")
-#: Two rules for which found faces the app might leave unjudged (scored 0, as if not found), each read on the app's
-#: crops: those whose box lies more than --max-outside past the picture's edge; those with an eye past it.
-JUDGES = ("box within", "eyes inside")
+#: Rules for which found faces the app might leave unjudged (scored 0, as if not found), each read on the app's
+#: crops: those whose box lies more than --max-outside past the picture's edge; those with an eye past it; those
+#: failing the first or with an eye past the left or right edge.
+JUDGES = ("box within", "eyes inside", "box within, eyes inside at the sides")
+
+
+def cuts(edges: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The uncut picture, then each of `edges` cut through each of SHARES."""
+    return [("none", 0.0)] + [(edge, share) for edge in edges for share in SHARES]
 
 
 def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -54,11 +62,14 @@ def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 
 def cut_picture(canvas: np.ndarray, box: dict, edge: str, share: float) -> np.ndarray:
-    """`canvas` without what lies above (edge 'top') or left of ('left') the line `share` of the way into `box`."""
+    """`canvas` without what lies above (edge 'top'), left of ('left') or right of ('right') the line `share` of the
+    way into `box` from that side."""
     if edge == "top":
         return canvas[int(round(box["y"] + share * box["height"])):]
     if edge == "left":
         return canvas[:, int(round(box["x"] + share * box["width"])):]
+    if edge == "right":
+        return canvas[:, :int(round(box["x"] + (1 - share) * box["width"]))]
     return canvas
 
 
@@ -93,10 +104,10 @@ def rates(real: np.ndarray, fake: np.ndarray) -> dict:
             "fake_flagged": float((fake >= THRESHOLD).mean()), "real_mean": float(real.mean()), "fake_mean": float(fake.mean())}
 
 
-def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float) -> dict:
+def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float, edges: tuple[str, ...]) -> dict:
     pictures: dict[tuple[str, str, float], Path] = {}
     for label in ("real", "fake"):
-        for edge, share in CUTS:
+        for edge, share in cuts(edges):
             folder = work / f"{label}-{edge}-{share}"
             folder.mkdir()
             pictures[(label, edge, share)] = folder
@@ -106,7 +117,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
         for label, image in (("real", photo), ("fake", fake)):
             canvas, top, left = placed(image)
             box = {"x": record.box["x"] + left, "y": record.box["y"] + top, "width": record.box["width"], "height": record.box["height"]}
-            for edge, share in CUTS:
+            for edge, share in cuts(edges):
                 picture = cut_picture(canvas, box, edge, share)
                 cv2.imwrite(str(pictures[(label, edge, share)] / f"{i:05d}.png"), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
 
@@ -135,8 +146,9 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
             outside.append(share_outside(record.box, width, height))
-            for judge, verdict in (("box within", outside[-1] <= max_outside),
-                                   ("eyes inside", eyes_inside(record.keypoints, width, height))):
+            box_within = outside[-1] <= max_outside
+            for judge, verdict in (("box within", box_within), ("eyes inside", eyes_inside(record.keypoints, width, height)),
+                                   ("box within, eyes inside at the sides", box_within and not eye_past_side(record.keypoints, width))):
                 judged[(label, edge, share, judge)].append(verdict)
             for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
                 where[(label, edge, share, rule)].append(len(crops))
@@ -155,7 +167,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float)
 
     report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD,
                     "max_outside": max_outside, "cuts": []}
-    for edge, share in CUTS:
+    for edge, share in cuts(edges):
         row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
         for rule in RULES:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
@@ -178,20 +190,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where the report goes (JSON)")
     parser.add_argument("--max-outside", type=float, default=MAX_SHARE_OUTSIDE,
                         help="the 'box within' arm leaves unjudged a face whose box lies more than this share past the edge")
+    parser.add_argument("--edges", nargs="+", choices=EDGES, default=list(EDGES), help="which edges to cut at")
     args = parser.parse_args(argv)
     records, _ = load_harvest(args.utk_harvest, args.utk)
     test = [r for r in records if split_of(r.file.name) == "test"][: args.limit]
     with tempfile.TemporaryDirectory() as work:
-        report = measure(test, args.model.resolve(), Path(work), args.max_outside)
+        report = measure(test, args.model.resolve(), Path(work), args.max_outside, tuple(args.edges))
     text = json.dumps(report, indent=2) + "\n"
     if args.out:
         args.out.write_text(text)
-    print("cut            rule                 found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  "
+    print("cut            rule                                        found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  "
           "outside (real p10/50/90)  eyes inside real/fake")
     for row in report["cuts"]:
         for rule in RULES + tuple(f"app, {judge}" for judge in JUDGES):
             r = row[rule]
-            print(f"{row['edge']:>5} {row['share']:<5}    {rule:<20} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
+            print(f"{row['edge']:>5} {row['share']:<5}    {rule:<43} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
                   f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}      {share_text(row['real']['outside_share'])}"
                   f"            {row['real']['eyes_inside']:>4}/{row['fake']['eyes_inside']}")

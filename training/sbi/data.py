@@ -62,6 +62,13 @@ def share_outside(box: dict, width: int, height: int) -> float:
     return max(beyond(box["x"], box["width"], width), beyond(box["y"], box["height"], height))
 
 
+def eye_past_side(keypoints: np.ndarray, width: int) -> bool:
+    """Whether either of BlazeFace's eye keypoints (its first two, x and y in pixels) lies past the picture's left or
+    right edge."""
+    eyes_x = np.asarray(keypoints)[:2, 0]
+    return bool(((eyes_x < 0) | (eyes_x >= width)).any())
+
+
 def load_harvest(harvest: Path, image_dir: Path) -> tuple[list[FaceRecord], int]:
     """Records of the most prominent face per image, and how many images had no face."""
     records, faceless = [], 0

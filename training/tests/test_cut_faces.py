@@ -1,8 +1,8 @@
 """sbi.cut_faces' pictures: the photo in the middle of the canvas, cut where the face's box says."""
 import numpy as np
 
-from sbi.cut_faces import CANVAS, GREY, cut_picture, eyes_inside, old_rule_square, placed
-from sbi.data import share_outside
+from sbi.cut_faces import CANVAS, GREY, cut_picture, cuts, eyes_inside, old_rule_square, placed
+from sbi.data import eye_past_side, share_outside
 
 
 def test_places_the_photo_in_the_middle_of_a_grey_canvas():
@@ -19,6 +19,7 @@ def test_cuts_through_the_given_share_of_the_box():
     box = {"x": 20, "y": 40, "width": 20, "height": 20}
     assert (cut_picture(canvas, box, "top", 0.25) == canvas[45:]).all()
     assert (cut_picture(canvas, box, "left", 0.5) == canvas[:, 30:]).all()
+    assert (cut_picture(canvas, box, "right", 0.25) == canvas[:, :35]).all()
     assert cut_picture(canvas, box, "none", 0.0) is canvas
 
 
@@ -43,3 +44,17 @@ def test_eyes_inside_needs_both_eyes_in_the_picture():
     assert not eyes_inside(keypoints - [0, 45], 100, 100)
     assert not eyes_inside(keypoints + [50, 0], 100, 100)
     assert eyes_inside(keypoints + [0, 40], 100, 100), "the mouth past the edge does not count"
+
+
+def test_eye_past_side_looks_at_the_left_and_right_edges_only():
+    keypoints = np.array([[30, 40], [60, 40], [45, 55], [45, 70], [20, 45], [70, 45]], np.float32)
+    assert not eye_past_side(keypoints, 100)
+    assert eye_past_side(keypoints - [35, 0], 100), "the right eye past the left edge"
+    assert eye_past_side(keypoints + [45, 0], 100), "the left eye past the right edge"
+    assert not eye_past_side(keypoints - [0, 45], 100), "the eyes past the top edge do not count"
+    assert not eye_past_side(keypoints - [25, 0], 100), "an ear past the edge does not count"
+
+
+def test_cuts_start_uncut_then_go_deeper_at_each_edge():
+    assert cuts(("left", "right")) == [("none", 0.0), ("left", 0.15), ("left", 0.3), ("left", 0.4), ("left", 0.5),
+                                       ("right", 0.15), ("right", 0.3), ("right", 0.4), ("right", 0.5)]
