@@ -7,13 +7,13 @@ detector finds the faces in every picture (training/harvest, in headless Chromiu
 ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
 no face is found score 0, as the app answers them. Each cut also reports how much of the found box the detector
-placed past the picture's edge (it sees the picture beside grey there), and how many found faces have both eyes
-inside the picture; and it scores the app's crops again as if faces failing one of three rules were not judged
+placed past the picture's edge (it sees the picture beside grey there), how many found faces have both eyes
+inside the picture and how many each judge below keeps; and it scores the app's crops again as if faces failing one of three rules were not judged
 (scored 0): a box more than --max-outside past the edge; an eye past it; the first, or an eye past the left or right
 edge (sbi.data.eye_past_side: where the box past a side edge is guessed short).
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
-      --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json [--edges left right]
+      --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json [--edges left right] [--shares 0.3]
 """
 from __future__ import annotations
 
@@ -47,9 +47,9 @@ RULES = ("app", "before")
 JUDGES = ("box within", "eyes inside", "box within, eyes inside at the sides")
 
 
-def cuts(edges: tuple[str, ...]) -> list[tuple[str, float]]:
-    """The uncut picture, then each of `edges` cut through each of SHARES."""
-    return [("none", 0.0)] + [(edge, share) for edge in edges for share in SHARES]
+def cuts(edges: tuple[str, ...], shares: tuple[float, ...] = SHARES) -> list[tuple[str, float]]:
+    """The uncut picture, then each of `edges` cut through each of `shares`."""
+    return [("none", 0.0)] + [(edge, share) for edge in edges for share in shares]
 
 
 def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -104,10 +104,10 @@ def rates(real: np.ndarray, fake: np.ndarray) -> dict:
             "fake_flagged": float((fake >= THRESHOLD).mean()), "real_mean": float(real.mean()), "fake_mean": float(fake.mean())}
 
 
-def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float, edges: tuple[str, ...]) -> dict:
+def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float, chosen: list[tuple[str, float]]) -> dict:
     pictures: dict[tuple[str, str, float], Path] = {}
     for label in ("real", "fake"):
-        for edge, share in cuts(edges):
+        for edge, share in chosen:
             folder = work / f"{label}-{edge}-{share}"
             folder.mkdir()
             pictures[(label, edge, share)] = folder
@@ -117,7 +117,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
         for label, image in (("real", photo), ("fake", fake)):
             canvas, top, left = placed(image)
             box = {"x": record.box["x"] + left, "y": record.box["y"] + top, "width": record.box["width"], "height": record.box["height"]}
-            for edge, share in cuts(edges):
+            for edge, share in chosen:
                 picture = cut_picture(canvas, box, edge, share)
                 cv2.imwrite(str(pictures[(label, edge, share)] / f"{i:05d}.png"), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
 
@@ -155,7 +155,8 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
                 crops.append(resample_square(image, square, CLASSIFIER_INPUT_SIZE))
         found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged,
                                        "outside_share": quantiles(outside),
-                                       "eyes_inside": sum(judged[(label, edge, share, "eyes inside")])}
+                                       "eyes_inside": sum(judged[(label, edge, share, "eyes inside")]),
+                                       "judged": {judge: sum(judged[(label, edge, share, judge)]) for judge in JUDGES}}
 
     scores = score_crops(model, np.stack(crops))
 
@@ -167,7 +168,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
 
     report: dict = {"model": str(model), "faces": len(test), "canvas": CANVAS, "threshold": THRESHOLD,
                     "max_outside": max_outside, "cuts": []}
-    for edge, share in cuts(edges):
+    for edge, share in chosen:
         row = {"edge": edge, "share": share, "real": found[("real", edge, share)], "fake": found[("fake", edge, share)]}
         for rule in RULES:
             row[rule] = rates(score_of(("real", edge, share, rule)), score_of(("fake", edge, share, rule)))
@@ -175,6 +176,14 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
             row[f"app, {judge}"] = rates(score_of(("real", edge, share, "app"), judge), score_of(("fake", edge, share, "app"), judge))
         report["cuts"].append(row)
     return report
+
+
+def judged_text(row: dict, rule: str) -> str:
+    """How many real/fake faces of a cut `rule` judges: all found ones, or those its judge keeps."""
+    judge = rule.removeprefix("app, ")
+    if judge == rule:
+        return f"{row['real']['faces_found']:>4}/{row['fake']['faces_found']}"
+    return f"{row['real']['judged'][judge]:>4}/{row['fake']['judged'][judge]}"
 
 
 def share_text(shares: dict) -> str:
@@ -191,23 +200,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-outside", type=float, default=MAX_SHARE_OUTSIDE,
                         help="the 'box within' arm leaves unjudged a face whose box lies more than this share past the edge")
     parser.add_argument("--edges", nargs="+", choices=EDGES, default=list(EDGES), help="which edges to cut at")
+    parser.add_argument("--shares", nargs="+", type=float, default=list(SHARES), help="how far into the box to cut")
     args = parser.parse_args(argv)
     records, _ = load_harvest(args.utk_harvest, args.utk)
     test = [r for r in records if split_of(r.file.name) == "test"][: args.limit]
     with tempfile.TemporaryDirectory() as work:
-        report = measure(test, args.model.resolve(), Path(work), args.max_outside, tuple(args.edges))
+        report = measure(test, args.model.resolve(), Path(work), args.max_outside, cuts(tuple(args.edges), tuple(args.shares)))
     text = json.dumps(report, indent=2) + "\n"
     if args.out:
         args.out.write_text(text)
     print("cut            rule                                        found real/fake  flagged cut  AUC    real >= 0.5  fake >= 0.5  real mean  "
-          "outside (real p10/50/90)  eyes inside real/fake")
+          "outside (real p10/50/90)  judged real/fake")
     for row in report["cuts"]:
         for rule in RULES + tuple(f"app, {judge}" for judge in JUDGES):
             r = row[rule]
             print(f"{row['edge']:>5} {row['share']:<5}    {rule:<43} {row['real']['faces_found']:>4}/{row['fake']['faces_found']:<4}     "
                   f"{row['real']['flagged_cut']:>4}/{row['fake']['flagged_cut']:<4}    {r['auc']:.3f}  {r['real_flagged']:>10.1%}  "
                   f"{r['fake_flagged']:>10.1%}  {r['real_mean']:.3f}      {share_text(row['real']['outside_share'])}"
-                  f"            {row['real']['eyes_inside']:>4}/{row['fake']['eyes_inside']}")
+                  f"            {judged_text(row, rule)}")
     return 0
 
 

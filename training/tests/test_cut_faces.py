@@ -58,3 +58,4 @@ def test_eye_past_side_looks_at_the_left_and_right_edges_only():
 def test_cuts_start_uncut_then_go_deeper_at_each_edge():
     assert cuts(("left", "right")) == [("none", 0.0), ("left", 0.15), ("left", 0.3), ("left", 0.4), ("left", 0.5),
                                        ("right", 0.15), ("right", 0.3), ("right", 0.4), ("right", 0.5)]
+    assert cuts(("top",), (0.3,)) == [("none", 0.0), ("top", 0.3)]
