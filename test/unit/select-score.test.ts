@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARE_OUTSIDE, selectFaces, shareOutside } from '../../src/faces/select';
+import { MAX_SHARE_OUTSIDE, eyePastSide, selectFaces, shareOutside } from '../../src/faces/select';
 import type { DetectedFace } from '../../src/faces/types';
 import { faceResults, imageScore, roundScore } from '../../src/score/aggregate';
 
@@ -28,6 +28,42 @@ describe('face selection', () => {
     const within = { ...face(500, side), y: -Math.floor(MAX_SHARE_OUTSIDE * side) };
     const beyond = { ...face(100, side, 0.99), y: -Math.ceil(MAX_SHARE_OUTSIDE * side + 1) };
     expect(selectFaces([within, beyond], 1000, 500)).toEqual([within]);
+  });
+
+  it('ignores a face with an eye past the left or right edge, whatever its box says, but not past the top', () => {
+    // Eyes a third of the box in from its sides, as BlazeFace places them; then nose, mouth and ears.
+    const points: Array<[number, number]> = [
+      [30, 30],
+      [60, 30],
+      [45, 50],
+      [45, 70],
+      [5, 40],
+      [85, 40],
+    ];
+    const withEyes = (x: number, y: number): DetectedFace => ({
+      ...face(x, 90),
+      y,
+      keypoints: points.map(([dx, dy]) => ({ x: x + dx, y: y + dy })),
+    });
+    const movedEye = (f: DetectedFace, eye: number, x: number): DetectedFace => ({
+      ...f,
+      keypoints: f.keypoints.map((p, i) => (i === eye ? { ...p, x } : p)),
+    });
+    const leftShort = withEyes(-29, 100); // its box 32% past the left edge, its right eye at x 1: judged
+    const leftEyeOut = movedEye(leftShort, 0, -1); // the same box, the eye just past the edge
+    const rightShort = withEyes(935, 100); // its box 28% past the right edge, its left eye at x 995: judged
+    const rightEyeOut = movedEye(rightShort, 1, 1000); // the eye on the first column past the edge
+    const topCut = withEyes(300, -29); // its box 32% past the top, its eyes at y 1: judged
+    const eyesAboveTop = { ...topCut, keypoints: topCut.keypoints.map((p) => ({ ...p, y: p.y - 6 })) }; // eyes at y -5
+    expect([leftShort, leftEyeOut, rightShort, rightEyeOut, eyesAboveTop].map((f) => eyePastSide(f, 1000))).toEqual([
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    const faces = [leftShort, leftEyeOut, rightShort, rightEyeOut, eyesAboveTop];
+    expect(selectFaces(faces, 1000, 500, { maxFaces: 9, minFaceSize: 20 })).toEqual([leftShort, rightShort, eyesAboveTop]);
   });
 });
 

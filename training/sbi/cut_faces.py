@@ -10,7 +10,7 @@ no face is found score 0, as the app answers them. Each cut also reports how muc
 placed past the picture's edge (it sees the picture beside grey there), how many found faces have both eyes
 inside the picture and how many each judge below keeps; and it scores the app's crops again as if faces failing one of three rules were not judged
 (scored 0): a box more than --max-outside past the edge; an eye past it; the first, or an eye past the left or right
-edge (sbi.data.eye_past_side: where the box past a side edge is guessed short).
+edge (the app's rule since 2026-12-06, sbi.data.judged_by_app: past a side edge the box is guessed short).
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
       --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json [--edges left right] [--shares 0.3]
@@ -29,7 +29,7 @@ import numpy as np
 
 from .blend import self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
-from .data import MAX_SHARE_OUTSIDE, FaceRecord, eye_past_side, load_harvest, read_rgb, share_outside, split_of
+from .data import MAX_SHARE_OUTSIDE, FaceRecord, judged_by_app, load_harvest, read_rgb, share_outside, split_of
 from .metrics import roc_auc
 from .onnx_scores import REPO, score_crops
 
@@ -146,9 +146,10 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
             height, width = image.shape[:2]
             flagged += cut_by_edge(record.box, width, height)
             outside.append(share_outside(record.box, width, height))
-            box_within = outside[-1] <= max_outside
-            for judge, verdict in (("box within", box_within), ("eyes inside", eyes_inside(record.keypoints, width, height)),
-                                   ("box within, eyes inside at the sides", box_within and not eye_past_side(record.keypoints, width))):
+            for judge, verdict in (("box within", outside[-1] <= max_outside),
+                                   ("eyes inside", eyes_inside(record.keypoints, width, height)),
+                                   ("box within, eyes inside at the sides",
+                                    judged_by_app(record.box, record.keypoints, width, height, max_outside))):
                 judged[(label, edge, share, judge)].append(verdict)
             for rule, square in (("app", crop_square(record.box, width, height)), ("before", old_rule_square(record.box, width, height))):
                 where[(label, edge, share, rule)].append(len(crops))

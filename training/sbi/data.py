@@ -64,9 +64,16 @@ def share_outside(box: dict, width: int, height: int) -> float:
 
 def eye_past_side(keypoints: np.ndarray, width: int) -> bool:
     """Whether either of BlazeFace's eye keypoints (its first two, x and y in pixels) lies past the picture's left or
-    right edge."""
+    right edge (eyePastSide in src/faces/select.ts)."""
     eyes_x = np.asarray(keypoints)[:2, 0]
     return bool(((eyes_x < 0) | (eyes_x >= width)).any())
+
+
+def judged_by_app(box: dict, keypoints: np.ndarray, width: int, height: int, max_outside: float = MAX_SHARE_OUTSIDE) -> bool:
+    """Whether the app judges a face found with this box and these keypoints in a `width` x `height` picture, as far as
+    the edge goes (selectFaces in src/faces/select.ts): its box no more than `max_outside` past the edge, and both eyes
+    between the left and right edges."""
+    return share_outside(box, width, height) <= max_outside and not eye_past_side(keypoints, width)
 
 
 def load_harvest(harvest: Path, image_dir: Path) -> tuple[list[FaceRecord], int]:

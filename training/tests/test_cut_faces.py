@@ -2,7 +2,7 @@
 import numpy as np
 
 from sbi.cut_faces import CANVAS, GREY, cut_picture, cuts, eyes_inside, old_rule_square, placed
-from sbi.data import eye_past_side, share_outside
+from sbi.data import eye_past_side, judged_by_app, share_outside
 
 
 def test_places_the_photo_in_the_middle_of_a_grey_canvas():
@@ -59,3 +59,19 @@ def test_cuts_start_uncut_then_go_deeper_at_each_edge():
     assert cuts(("left", "right")) == [("none", 0.0), ("left", 0.15), ("left", 0.3), ("left", 0.4), ("left", 0.5),
                                        ("right", 0.15), ("right", 0.3), ("right", 0.4), ("right", 0.5)]
     assert cuts(("top",), (0.3,)) == [("none", 0.0), ("top", 0.3)]
+
+
+def test_the_app_judges_a_face_within_a_third_of_the_edge_with_its_eyes_between_the_sides():
+    # The cases of selectFaces' unit test (test/unit/select-score.test.ts): eyes a third of the box in from its sides.
+    keypoints = np.array([[30, 30], [60, 30], [45, 50], [45, 70], [5, 40], [85, 40]], np.float32)
+    def face(x, y):
+        return {"x": x, "y": y, "width": 90, "height": 90}, keypoints + [x, y]
+    assert judged_by_app(*face(-29, 100), 1000, 500), "box 32% past the left edge, eye at x 1"
+    box, points = face(-29, 100)
+    assert not judged_by_app(box, points - [2, 0], 1000, 500), "the same box, the eye at x -1"
+    assert judged_by_app(*face(935, 100), 1000, 500), "box 28% past the right edge, eye at x 995"
+    assert not judged_by_app(*face(940, 100), 1000, 500), "the eye at x 1000"
+    assert judged_by_app(*face(300, -29), 1000, 500), "box 32% past the top"
+    assert not judged_by_app(*face(300, -31), 1000, 500), "box 34% past the top"
+    box, points = face(300, -29)
+    assert judged_by_app(box, points - [0, 6], 1000, 500), "the eyes past the top do not count"

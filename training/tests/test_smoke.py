@@ -18,7 +18,7 @@ import torch
 
 from sbi.damage import REAL_PHOTO_CONDITIONS
 from sbi.crop import cut_by_edge, keypoint_centre
-from sbi.data import MAX_SHARE_OUTSIDE, crop, load_harvest, read_rgb, share_outside, split_of
+from sbi.data import crop, judged_by_app, load_harvest, read_rgb, split_of
 from sbi.face_mesh import DEFAULT_MODEL as FACE_MESH_MODEL, FaceMesh
 from sbi.faceres import DEFAULT_MODEL_JSON
 from sbi.mobilefacenet import DEFAULT_MODEL_JSON as MOBILEFACENET_JSON
@@ -60,10 +60,10 @@ def test_the_keypoints_centre_lies_near_the_box_centre_and_every_chip_is_whole(h
     # Measured on these faces: median 0.03, 90th percentile 0.07 (box consistency trained for centre moves up to 0.04).
     assert np.median(offsets) < 0.05 and np.percentile(offsets, 90) < 0.10
     # And no training chip's face is cut by its edge: their crops keep the box's square, as before the rule; nor does
-    # any lie so far past it that the app would leave it unjudged (selectFaces in src/faces/select.ts).
+    # any lie so far past it, nor an eye past a side, that the app would leave it unjudged (selectFaces in src/faces/select.ts).
     sizes = [read_rgb(r.file).shape[1::-1] for r in records]
     assert not any(cut_by_edge(r.box, *size) for r, size in zip(records, sizes))
-    assert max(share_outside(r.box, *size) for r, size in zip(records, sizes)) <= MAX_SHARE_OUTSIDE
+    assert all(judged_by_app(r.box, r.keypoints, *size) for r, size in zip(records, sizes))
 
 
 @pytest.mark.skipif(not FACE_MESH_MODEL.is_file(), reason=f"{FACE_MESH_MODEL} absent (training/fetch_face_mesh.sh fetches it): skipped")
