@@ -5,7 +5,8 @@
  * growing share of her face's box cut away at the top, the left or the right
  * (the rows or columns beyond the cut removed from the picture), each checked
  * in the built app in headless Chromium, as a face walking out of a video
- * frame is. Reports each check's score and flags.
+ * frame is. Reports the score and flags of the box judged on her face, and
+ * the picture's score where a box elsewhere (on her suit, say) sets it.
  *
  *   vite build && node bench/cut-face.mjs     # writes bench/results/cut-face-<date>.md
  */
@@ -55,7 +56,19 @@ async function table(name) {
           const canvas = new OffscreenCanvas(cut.right - cut.x, cut.bottom - cut.y);
           canvas.getContext('2d').drawImage(bitmap, -cut.x, -cut.y);
           const response = await window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/png' })], 'cut.png') });
-          rows.push({ edge, share, status: response.status, faces: response.faces ?? [] });
+          const cutWidth = cut.right - cut.x;
+          const cutHeight = cut.bottom - cut.y;
+          // A judged box is on her face when most of it, mapped back into the whole portrait, lies within her face's box.
+          const onFace = (found) => {
+            const left = Math.max(box.left, cut.x + found.x1 * cutWidth);
+            const right = Math.min(box.right, cut.x + found.x2 * cutWidth);
+            const top = Math.max(box.top, cut.y + found.y1 * cutHeight);
+            const bottom = Math.min(box.bottom, cut.y + found.y2 * cutHeight);
+            const area = (found.x2 - found.x1) * cutWidth * (found.y2 - found.y1) * cutHeight;
+            return Math.max(0, right - left) * Math.max(0, bottom - top) >= area / 2;
+          };
+          const faces = response.faces ?? [];
+          rows.push({ edge, share, status: response.status, face: faces.find(onFace), score: response.type?.deepfake, elsewhere: faces.some((found) => !onFace(found)) });
         }
       }
       return { face, rows };
@@ -64,14 +77,13 @@ async function table(name) {
   );
   const cell = (row) => {
     if (row.status !== 'success') return row.status;
-    if (row.faces.length === 0) return 'no face';
-    const [found] = row.faces;
-    return `${found.deepfake.toFixed(3)}${found.uncertain ? ` (${found.uncertain.join(', ')})` : ''}`;
+    const own = row.face ? `${row.face.deepfake.toFixed(3)}${row.face.uncertain ? ` (${row.face.uncertain.join(', ')})` : ''}` : 'no face';
+    return row.elsewhere && row.score !== row.face?.deepfake ? `${own}; picture ${row.score.toFixed(3)} from a box elsewhere` : own;
   };
   return [
     `## ${name}`,
     '',
-    `512x512; the face's box x ${face.x1}–${face.x2}, y ${face.y1}–${face.y2}, score ${face.deepfake} whole. Each cell: the most prominent face's score with the given share of that box cut away at each edge, with its uncertainty flags; "no face" where none was found.`,
+    `512x512; the face's box x ${face.x1}–${face.x2}, y ${face.y1}–${face.y2}, score ${face.deepfake} whole. Each cell: the score of the box judged on her face (most of it within her face's box) with the given share of that box cut away at each edge, with its uncertainty flags, or "no face" where none is judged there; and the picture's score where a judged box elsewhere sets it.`,
     '',
     `| share of the box cut away | ${EDGES.join(' | ')} |`,
     `|---|${EDGES.map(() => '---').join('|')}|`,
