@@ -68,7 +68,14 @@ async function table(name) {
             return Math.max(0, right - left) * Math.max(0, bottom - top) >= area / 2;
           };
           const faces = response.faces ?? [];
-          rows.push({ edge, share, status: response.status, face: faces.find(onFace), score: response.type?.deepfake, elsewhere: faces.some((found) => !onFace(found)) });
+          rows.push({
+            edge,
+            share,
+            status: response.status,
+            face: faces.find(onFace),
+            score: response.type?.deepfake,
+            elsewhere: faces.some((found) => !onFace(found)),
+          });
         }
       }
       return { face, rows };

@@ -2,15 +2,15 @@
 
 Held-out real faces and their held-out self-blended fakes (sbi.evaluate's, same seeds) are set on a grey canvas
 CANVAS times the photo's side, so that the face is a third of the picture as in a video frame, and the canvas is
-cut at the top, the left or the right through a share of the face's box (the box found in the photo alone). The app's own
-detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped two
-ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
+cut at the top, the left or the right through a share of the face's box (the box found in the photo alone). The
+app's own detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped
+two ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
 no face is found score 0, as the app answers them. Each cut also reports how much of the found box the detector
-placed past the picture's edge (it sees the picture beside grey there), how many found faces have both eyes
-inside the picture and how many each judge below keeps; and it scores the app's crops again as if faces failing one of three rules were not judged
-(scored 0): a box more than --max-outside past the edge; an eye past it; the first, or an eye past the left or right
-edge (the app's rule since 2026-12-06, sbi.data.judged_by_app: past a side edge the box is guessed short).
+placed past the picture's edge (it sees the picture beside grey there); and it scores the app's crops again as if
+faces failing one of three judges were not judged (scored 0), with how many faces each keeps: a box more than
+--max-outside past the edge; an eye past it; the first, or an eye past the left or right edge (the app's rule since
+2026-12-06, sbi.data.judged_by_app: past a side edge the box is guessed short).
 
   cd training && /usr/bin/python3 -m sbi.cut_faces --utk-harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \\
       --utk ../../shared/data/faces-utk --model ../models/deepfake.onnx --limit 300 --out cut-faces.json [--edges left right] [--shares 0.3]
@@ -156,7 +156,6 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
                 crops.append(resample_square(image, square, CLASSIFIER_INPUT_SIZE))
         found[(label, edge, share)] = {"faces_found": len(test) - faceless, "flagged_cut": flagged,
                                        "outside_share": quantiles(outside),
-                                       "eyes_inside": sum(judged[(label, edge, share, "eyes inside")]),
                                        "judged": {judge: sum(judged[(label, edge, share, judge)]) for judge in JUDGES}}
 
     scores = score_crops(model, np.stack(crops))
