@@ -2,7 +2,7 @@
 
 Held-out real faces and their held-out self-blended fakes (sbi.evaluate's, same seeds) are set on a grey canvas
 CANVAS times the photo's side, so that the face is a third of the picture as in a video frame, and the canvas is
-cut at the top, the left or the right through a share of the face's box (the box found in the photo alone). The
+cut at the top, the left, the right or the bottom through a share of the face's box (the box found in the photo alone). The
 app's own detector finds the faces in every picture (training/harvest, in headless Chromium), and each face is cropped
 two ways: by the app's rule (sbi.crop.crop_square: a face whose box meets the edge is centred on its eyes and mouth,
 not moved inside the picture) and by the rule before it (the box's square moved inside the picture). Pictures where
@@ -37,7 +37,7 @@ from .onnx_scores import REPO, score_crops
 CANVAS = 4
 GREY = 128
 THRESHOLD = 0.5
-EDGES = ("top", "left", "right")
+EDGES = ("top", "left", "right", "bottom")
 SHARES = (0.15, 0.3, 0.4, 0.5)
 #: The app's crop rule, and the one before it.
 RULES = ("app", "before")
@@ -62,14 +62,16 @@ def placed(photo: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 
 def cut_picture(canvas: np.ndarray, box: dict, edge: str, share: float) -> np.ndarray:
-    """`canvas` without what lies above (edge 'top'), left of ('left') or right of ('right') the line `share` of the
-    way into `box` from that side."""
+    """`canvas` without what lies above (edge 'top'), left of ('left'), right of ('right') or below ('bottom') the line
+    `share` of the way into `box` from that side."""
     if edge == "top":
         return canvas[int(round(box["y"] + share * box["height"])):]
     if edge == "left":
         return canvas[:, int(round(box["x"] + share * box["width"])):]
     if edge == "right":
         return canvas[:, :int(round(box["x"] + (1 - share) * box["width"]))]
+    if edge == "bottom":
+        return canvas[:int(round(box["y"] + (1 - share) * box["height"]))]
     return canvas
 
 

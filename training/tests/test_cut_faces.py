@@ -20,6 +20,7 @@ def test_cuts_through_the_given_share_of_the_box():
     assert (cut_picture(canvas, box, "top", 0.25) == canvas[45:]).all()
     assert (cut_picture(canvas, box, "left", 0.5) == canvas[:, 30:]).all()
     assert (cut_picture(canvas, box, "right", 0.25) == canvas[:, :35]).all()
+    assert (cut_picture(canvas, box, "bottom", 0.25) == canvas[:55]).all()
     assert cut_picture(canvas, box, "none", 0.0) is canvas
 
 
