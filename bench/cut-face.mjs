@@ -68,13 +68,14 @@ async function table(name) {
             return Math.max(0, right - left) * Math.max(0, bottom - top) >= area / 2;
           };
           const faces = response.faces ?? [];
+          const onHerFace = faces.filter(onFace);
           rows.push({
             edge,
             share,
             status: response.status,
-            face: faces.find(onFace),
+            face: onHerFace[0],
             score: response.type?.deepfake,
-            elsewhere: faces.some((found) => !onFace(found)),
+            elsewhere: onHerFace.length < faces.length,
           });
         }
       }

@@ -4,6 +4,9 @@ import numpy as np
 from sbi.cut_faces import CANVAS, GREY, cut_picture, cuts, eyes_inside, old_rule_square, placed
 from sbi.data import eye_past_side, judged_by_app, share_outside
 
+#: BlazeFace's six keypoints (eyes, nose, mouth, ears) of a face in the middle of a 100 px picture.
+KEYPOINTS = np.array([[30, 40], [60, 40], [45, 55], [45, 70], [20, 45], [70, 45]], np.float32)
+
 
 def test_places_the_photo_in_the_middle_of_a_grey_canvas():
     photo = np.full((20, 30, 3), 7, np.uint8)
@@ -40,20 +43,18 @@ def test_measures_the_box_past_the_edge_as_the_app_does():
 
 
 def test_eyes_inside_needs_both_eyes_in_the_picture():
-    keypoints = np.array([[30, 40], [60, 40], [45, 55], [45, 70], [20, 45], [70, 45]], np.float32)
-    assert eyes_inside(keypoints, 100, 100)
-    assert not eyes_inside(keypoints - [0, 45], 100, 100)
-    assert not eyes_inside(keypoints + [50, 0], 100, 100)
-    assert eyes_inside(keypoints + [0, 40], 100, 100), "the mouth past the edge does not count"
+    assert eyes_inside(KEYPOINTS, 100, 100)
+    assert not eyes_inside(KEYPOINTS - [0, 45], 100, 100)
+    assert not eyes_inside(KEYPOINTS + [50, 0], 100, 100)
+    assert eyes_inside(KEYPOINTS + [0, 40], 100, 100), "the mouth past the edge does not count"
 
 
 def test_eye_past_side_looks_at_the_left_and_right_edges_only():
-    keypoints = np.array([[30, 40], [60, 40], [45, 55], [45, 70], [20, 45], [70, 45]], np.float32)
-    assert not eye_past_side(keypoints, 100)
-    assert eye_past_side(keypoints - [35, 0], 100), "the right eye past the left edge"
-    assert eye_past_side(keypoints + [45, 0], 100), "the left eye past the right edge"
-    assert not eye_past_side(keypoints - [0, 45], 100), "the eyes past the top edge do not count"
-    assert not eye_past_side(keypoints - [25, 0], 100), "an ear past the edge does not count"
+    assert not eye_past_side(KEYPOINTS, 100)
+    assert eye_past_side(KEYPOINTS - [35, 0], 100), "the right eye past the left edge"
+    assert eye_past_side(KEYPOINTS + [45, 0], 100), "the left eye past the right edge"
+    assert not eye_past_side(KEYPOINTS - [0, 45], 100), "the eyes past the top edge do not count"
+    assert not eye_past_side(KEYPOINTS - [25, 0], 100), "an ear past the edge does not count"
 
 
 def test_cuts_start_uncut_then_go_deeper_at_each_edge():
