@@ -70,6 +70,9 @@ def main() -> None:
         ("real_blur_sigma2", "real, Gaussian blur σ=2"),
         ("real_low_light", "real, low light (dark + noise)"),
         ("real_h264_crf30", "real, H.264 video frame (CRF 30)"),
+        ("real_sharpened", "real, sharpened (unsharp mask σ 1 px, amount 1)"),
+        ("real_skin_smoothed_mild", "real, skin smoothed as a beauty filter does (bilateral, σ 20 grey levels, 3 px)"),
+        ("real_skin_smoothed_strong", "real, skin smoothed harder (bilateral, σ 40 grey levels, 6 px)"),
         ("real_children_under_13", "real, children under 13"),
         ("real_elderly_60_plus", "real, aged 60+"),
     ]

@@ -281,7 +281,7 @@ def test_evaluate_reports_each_model_as_if_measured_alone(harvest, tmp_path):
     assert fp32_report == json.loads((tmp_path / "fp32-alone.json").read_text())
     assert int8_report["model"] == str(int8) and fp32_report["model"] == str(fp32)
     assert int8_report["test_faces"] == 12 and int8_report["sbi_heldout"]["count"] == 24
-    for name in ("real_jpeg_q20", "real_blur_sigma2", "real_low_light", "real_h264_crf30"):
+    for name in (f"real_{condition}" for condition in REAL_PHOTO_CONDITIONS if condition != "clean"):
         assert int8_report[name]["count"] == 12 and 0 <= int8_report[name]["false_positive_rate"] <= 1
     assert 0 <= int8_report["sbi_heldout"]["auc"] <= 1 and "stability_half_size" in int8_report
     # Each file was scored itself, not handed the first one's numbers: int8 and fp32 scores are never all equal.
