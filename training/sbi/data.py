@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import (FREQUENCY_SHIFTS, INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, captured, degrade, delivery_damage,
+from .blend import (FREQUENCY_SHIFTS, INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, beauty_filtered, captured, degrade, delivery_damage,
                     mismatch, self_blend, similarity, to_uint8)
 from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
 from .damage import as_it_is
@@ -170,6 +170,9 @@ class Recipe:
     box consistency asks every pair of views to agree across the mirror as the page's two views must (see
     make_sample_views).
     `erase_share`: how often each of a sample's views has one rectangle of it filled with its mean colour (see erased).
+    `beauty_share`: how often the photo, real or to be blended, has its skin smoothed first, as a beauty filter does at
+    capture (see beauty_filtered): a smoothed face inside sharp outlines is what a pseudo-fake looks like too, and the
+    shipped model flags a quarter of real faces so smoothed (sbi.damage's skin_smoothed_strong).
     """
 
     target_share: float = 0.0
@@ -187,6 +190,7 @@ class Recipe:
     view_spread: float = 1.0
     opposite_mirrors: bool = False
     erase_share: float = 0.0
+    beauty_share: float = 0.0
 
 
 #: How many faces pick_donor chooses among.
@@ -313,8 +317,10 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     """The whole photo a sample is cut from, and its blend mask (None for a real face); a pseudo-fake's transforms'
     names go to `applied` where given (self_blend)."""
     mask = None
+    # Drawn only when asked for, as the next draw, so the recipes from before these options keep their random streams.
+    if recipe.beauty_share and rng.random() < recipe.beauty_share:
+        image = beauty_filtered(image, rng)
     if fake:
-        # Drawn only when asked for, so the recipes from before this option keep their random streams.
         colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])
         image, mask = self_blend(image, record.keypoints, rng, recipe.target_share, recipe.min_resize,

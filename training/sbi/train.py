@@ -382,6 +382,9 @@ def main(argv=None) -> int:
     parser.add_argument("--sharpen-share", type=float, default=0.0, help="how often the frequency transform sharpens the pasted "
                         "face (or, as often, a real sample's whole photo) instead of a third of the time; the shipped model misses "
                         "sharpened pseudo-fakes most (MODEL_CARD.md, Metrics); validation keeps the thirds")
+    parser.add_argument("--beauty-share", type=float, default=0.0, help="how often a sample's photo, real or to be "
+                        "blended, first has its skin smoothed as a beauty filter does (a bilateral filter of random strength); "
+                        "the shipped model flags a quarter of held-out real faces smoothed hard (MODEL_CARD.md, Where it fails); validation keeps 0")
     parser.add_argument("--frequency-shifts", nargs="+", choices=FREQUENCY_SHIFTS, default=list(FREQUENCY_SHIFTS),
                         help="the frequency transforms drawn, in equal shares, for pasted faces and real samples' whole photos "
                         "alike; `blur resize` leaves sharpened pastes out, as real swaps, rendered small and scaled up, are "
@@ -470,6 +473,8 @@ def main(argv=None) -> int:
         parser.error("--view-spread: more than 0 and at most 5 (a box's size then moves by up to 30%)")
     if not 0 <= args.erase_share <= 1:
         parser.error("--erase-share: a share, from 0 to 1")
+    if not 0 <= args.beauty_share <= 1:
+        parser.error("--beauty-share: a share, from 0 to 1")
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
     args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)

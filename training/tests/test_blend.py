@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import torch
 
-from sbi.blend import (aligned_donor, blend, blend_mask, degrade, delivery_damage, feature_warp, frequency_shift, match_colour,
+from sbi.blend import (aligned_donor, beauty_filtered, blend, blend_mask, degrade, delivery_damage, feature_warp, frequency_shift, match_colour,
                        self_blend, similarity)
 from sbi.blur_stats import laplacian_variance
 from sbi import data
@@ -536,3 +536,30 @@ def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_a
     sharper = [laplacian_variance(make_sample(image, RECORD, False, np.random.default_rng(seed), augment=False, recipe=recipe))
                for seed in range(20)]
     assert max(sharper) > 1.2 * laplacian_variance(crop(image, BOX))
+
+
+def test_beauty_share_zero_leaves_the_samples_and_the_stream_as_they_were():
+    image = face_like(6)
+    for fake in (False, True):
+        draws = []
+        for recipe in (Recipe(), Recipe(beauty_share=0.0)):
+            rng = np.random.default_rng(11)
+            draws.append((make_sample(image, RECORD, fake, rng, recipe=recipe), rng.random()))
+        (first, after_first), (second, after_second) = draws
+        assert np.array_equal(first, second) and after_first == after_second
+
+
+def test_a_beauty_filtered_sample_is_cut_from_the_smoothed_photo_real_or_blended():
+    # At share 1 the photo is smoothed before anything else: a real sample is the smoothed photo, and a pseudo-fake
+    # keeps the smoothed photo wherever its mask does not reach, so both classes carry the filter alike.
+    image = face_like(7)
+    for seed in range(4):
+        expected_rng = np.random.default_rng(seed)
+        expected_rng.random()  # the share's draw
+        smoothed = beauty_filtered(image, expected_rng)
+        assert laplacian_variance(smoothed) < laplacian_variance(image)  # its grain smoothed away
+        real, _ = data.blended_and_damaged(image, RECORD, False, np.random.default_rng(seed), False, Recipe(beauty_share=1.0), None)
+        assert np.array_equal(real, smoothed)
+        fake, mask = data.blended_and_damaged(image, RECORD, True, np.random.default_rng(seed), False, Recipe(beauty_share=1.0), None)
+        outside = mask == 0
+        assert outside.any() and np.array_equal(fake[outside], smoothed[outside])
