@@ -1,10 +1,11 @@
 """Measures the blur statistic of src/crop/quality.ts on training crops, to set its threshold.
 
-  cd training && /usr/bin/python3 -m sbi.blur_stats --harvest ~/.cache/deepfake-check/faces-utk.jsonl \
+  cd training && /usr/bin/python3 -m sbi.blur_stats --harvest ~/.cache/deepfake-check/faces-utk-pre-zoom.jsonl \
       --images ../../shared/data/faces-utk
 
-Prints percentiles of the variance of the crop's 4-neighbour Laplacian for
-sharp photo crops and for the same crops blurred with a Gaussian of sigma 2.
+Prints percentiles of the variance of the crop's 4-neighbour Laplacian, and the share of crops the app would mark
+"blurry", for sharp photo crops, for the same crops blurred with a Gaussian of sigma 2, and for crops of the photos
+under each of sbi.damage's hard conditions (applied to the photo before the crop, as sbi.evaluate applies them).
 """
 import argparse
 from pathlib import Path
@@ -12,7 +13,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .damage import REAL_PHOTO_CONDITIONS
 from .data import crop, load_harvest, read_rgb
+
+#: src/crop/quality.ts's BLUR_VARIANCE_THRESHOLD: a crop under it is marked "blurry".
+BLUR_VARIANCE_THRESHOLD = 8
 
 
 def laplacian_variance(rgb: np.ndarray) -> float:
@@ -29,12 +34,17 @@ def main() -> None:
     args = parser.parse_args()
     records, _ = load_harvest(args.harvest, args.images)
     picks = np.random.default_rng(0).choice(len(records), args.count, replace=False)
-    crops = [crop(read_rgb(records[i].file), records[i].box) for i in picks]
-    sharp = [laplacian_variance(c.astype(np.float64)) for c in crops]
-    blurred = [laplacian_variance(cv2.GaussianBlur(c, (0, 0), 2).astype(np.float64)) for c in crops]
-    print("percentile    1     5    10    25    50    90    99")
-    for name, values in (("sharp", sharp), ("sigma 2", blurred)):
-        print(f"{name:9s}" + "".join(f"{v:6.1f}" for v in np.percentile(values, [1, 5, 10, 25, 50, 90, 99])))
+    photos = [read_rgb(records[i].file) for i in picks]
+    crops = [crop(photo, records[i].box) for photo, i in zip(photos, picks)]
+    rows = {"sharp": crops, "sigma 2": [cv2.GaussianBlur(c, (0, 0), 2) for c in crops]}
+    for name, damage in REAL_PHOTO_CONDITIONS.items():
+        if name != "clean":
+            rows[f"photo {name}"] = [crop(damage(photo), records[i].box) for photo, i in zip(photos, picks)]
+    print(f"{'percentile':28s}    1     5    10    25    50    90    99   blurry (< {BLUR_VARIANCE_THRESHOLD})")
+    for name, row in rows.items():
+        values = [laplacian_variance(c.astype(np.float64)) for c in row]
+        blurry = np.mean(np.array(values) < BLUR_VARIANCE_THRESHOLD)
+        print(f"{name:28s}" + "".join(f"{v:6.1f}" for v in np.percentile(values, [1, 5, 10, 25, 50, 90, 99])) + f"   {blurry:6.1%}")
 
 
 if __name__ == "__main__":
