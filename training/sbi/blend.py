@@ -119,6 +119,12 @@ def colour_shift(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 FREQUENCY_SHIFTS = ("blur", "sharpen", "resize")
 
 
+def unsharp(image: np.ndarray, sigma: float, amount: float) -> np.ndarray:
+    """An unsharp mask on a float image, unclipped: the image plus `amount` times what a Gaussian of `sigma` px takes
+    away from it, as cameras and photo apps sharpen."""
+    return image + (image - cv2.GaussianBlur(image, (0, 0), sigma)) * amount
+
+
 def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: float = MIN_RESIZE,
                     applied: list[str] | None = None, sharpen_share: float = 0.0,
                     shifts: Sequence[str] = FREQUENCY_SHIFTS) -> np.ndarray:
@@ -140,8 +146,7 @@ def frequency_shift(image: np.ndarray, rng: np.random.Generator, min_resize: flo
         sigma = rng.uniform(0.5, 1.6)
         return cv2.GaussianBlur(image, (0, 0), sigma)
     if name == "sharpen":
-        blurred = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.8, 2.0))
-        return image + (image - blurred) * rng.uniform(0.3, 1.2)
+        return unsharp(image, rng.uniform(0.8, 2.0), rng.uniform(0.3, 1.2))
     height, width = image.shape[:2]
     factor = rng.uniform(min_resize, 0.9)
     small = cv2.resize(image, (max(1, int(width * factor)), max(1, int(height * factor))), interpolation=cv2.INTER_AREA)

@@ -11,7 +11,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from .blend import jpeg
+from .blend import jpeg, unsharp
 from .video import video_frame
 
 
@@ -25,8 +25,7 @@ def low_light(image: np.ndarray) -> np.ndarray:
 def sharpened(image: np.ndarray) -> np.ndarray:
     """An unsharp mask (σ 1 px, amount 1), as phone cameras and photo apps sharpen: the training's pseudo-fakes paste
     sharpened faces too, and those are the ones the model misses most, so a sharpened real photo is a fair question."""
-    soft = cv2.GaussianBlur(image, (0, 0), 1).astype(np.float32)
-    return np.clip(2 * image.astype(np.float32) - soft, 0, 255).astype(np.uint8)
+    return np.clip(unsharp(image.astype(np.float32), 1, 1), 0, 255).astype(np.uint8)
 
 
 def skin_smoothed(colour_sigma: float, space_sigma: float) -> Callable[[np.ndarray], np.ndarray]:
