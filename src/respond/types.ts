@@ -12,7 +12,7 @@ export interface RequestInfo {
 }
 
 /** Why a face's score deserves less trust (extension). */
-export type Uncertainty = 'small' | 'blurry' | 'cut';
+export type Uncertainty = 'small' | 'blurry' | 'smoothed' | 'cut';
 
 export interface FaceResult {
   /** Box corners as fractions of the image width and height. */
@@ -22,7 +22,7 @@ export interface FaceResult {
   y2: number;
   /** Probability that this face was swapped or modified. */
   deepfake: number;
-  /** Present when the face is too small or too blurred for a confident score (extension). */
+  /** Present when the face is too small, blurred, smoothed or cut off for a confident score (extension). */
   uncertain?: Uncertainty[];
 }
 

@@ -6,7 +6,7 @@ const percent = (score: number) => `${Math.round(score * 100)}%`;
 /** Faces too small or mostly outside the picture are not judged (src/faces/select.ts): say so where none is. */
 const notJudged = 'faces too small or mostly outside the picture are not judged';
 const uncertainNote = (faces: FaceResult[]) =>
-  faces.some((face) => face.uncertain?.length) ? ' Some faces are small, blurred or cut off by the edge, so trust this less.' : '';
+  faces.some((face) => face.uncertain?.length) ? ' Some faces are small, blurred, smoothed (as by a beauty filter) or cut off by the edge, so trust this less.' : '';
 
 /** The response in one plain sentence for people, not programs. */
 export function verdict(response: CheckResponse): { text: string; tone: VerdictTone } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultThreads, toInputTensor } from '../../src/classify/classifier';
-import { BLUR_VARIANCE_THRESHOLD, laplacianVariance, SMALL_FACE_PIXELS, uncertainty } from '../../src/crop/quality';
+import { readFileSync } from 'node:fs';
+import { BLUR_VARIANCE_THRESHOLD, laplacian, shareUnder, SMALL_FACE_PIXELS, SMOOTH_THRESHOLD, uncertainty, variance } from '../../src/crop/quality';
 import { resampleSquare } from '../../src/crop/resample';
 import { syntheticImage } from '../../src/crop/synthetic';
 
@@ -57,6 +58,7 @@ function boxBlur(rgb: Uint8Array, size: number, passes: number): Uint8Array {
 
 describe('face quality flags', () => {
   const sharp = resampleSquare(syntheticImage(160, 160), { x: 0, y: 0, side: 160 }, 160);
+  const square = (x: number, y: number, side: number) => ({ x, y, width: side, height: side });
   /** Fine texture of a few pixels' period, like skin and hair at crop scale. */
   const texture = new Uint8Array(160 * 160 * 3);
   for (let i = 0; i < 160 * 160; i++) {
@@ -65,11 +67,36 @@ describe('face quality flags', () => {
   }
 
   it('calls a textured crop sharp and the same crop blurred (six 3x3 box passes, sigma about 2) blurry', () => {
-    expect(laplacianVariance(texture, 160)).toBeGreaterThan(BLUR_VARIANCE_THRESHOLD);
-    expect(laplacianVariance(boxBlur(texture, 160, 6), 160)).toBeLessThan(BLUR_VARIANCE_THRESHOLD);
+    expect(variance(laplacian(texture, 160))).toBeGreaterThan(BLUR_VARIANCE_THRESHOLD);
+    expect(variance(laplacian(boxBlur(texture, 160, 6), 160))).toBeLessThan(BLUR_VARIANCE_THRESHOLD);
   });
 
-  const square = (x: number, y: number, side: number) => ({ x, y, width: side, height: side });
+  it('computes what training/sbi/blur_stats.py computes on the shared pattern', () => {
+    const expected = JSON.parse(readFileSync(new URL('../fixtures/quality-cases.json', import.meta.url), 'utf8'));
+    const pattern = resampleSquare(syntheticImage(expected.size, expected.size), { x: 0, y: 0, side: expected.size }, expected.size);
+    const detail = laplacian(pattern, expected.size);
+    expect(variance(detail)).toBeCloseTo(expected.laplacianVariance, 6);
+    expect(shareUnder(detail, SMOOTH_THRESHOLD)).toBe(expected.shareUnderSmoothThreshold);
+  });
+
+  /** Skin colour against a dark half, as a face's outline, with grain of about `grain` grey levels. */
+  const skinWithAnEdge = (grain: number) => {
+    const rgb = new Uint8Array(160 * 160 * 3);
+    let seed = 1;
+    for (let i = 0; i < 160 * 160; i++) {
+      const colour = i % 160 < 80 ? [200, 150, 130] : [40, 30, 30];
+      for (let c = 0; c < 3; c++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        rgb[i * 3 + c] = Math.round(colour[c]! + grain * (seed / 2 ** 31 - 0.5) * 2);
+      }
+    }
+    return rgb;
+  };
+
+  it('marks sharp outlines without fine texture smoothed, and the same with grain neither smoothed nor blurry', () => {
+    expect(uncertainty(square(10, 10, 400), 1000, 1000, skinWithAnEdge(0), 160)).toEqual(['smoothed']);
+    expect(uncertainty(square(10, 10, 400), 1000, 1000, skinWithAnEdge(10), 160)).toEqual([]);
+  });
 
   it('flags small faces and says nothing about sharp, large ones', () => {
     expect(uncertainty(square(10, 10, SMALL_FACE_PIXELS - 1), 1000, 1000, sharp, 160)).toEqual(['small']);

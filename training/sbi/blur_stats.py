@@ -20,10 +20,26 @@ from .data import crop, load_harvest, read_rgb
 BLUR_VARIANCE_THRESHOLD = 8
 
 
-def laplacian_variance(rgb: np.ndarray) -> float:
+def laplacian(rgb: np.ndarray) -> np.ndarray:
+    """The 4-neighbour Laplacian of the luma inside the border, as src/crop/quality.ts computes it."""
     luma = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
-    lap = luma[:-2, 1:-1] + luma[2:, 1:-1] + luma[1:-1, :-2] + luma[1:-1, 2:] - 4 * luma[1:-1, 1:-1]
-    return float(lap.var())
+    return luma[:-2, 1:-1] + luma[2:, 1:-1] + luma[1:-1, :-2] + luma[1:-1, 2:] - 4 * luma[1:-1, 1:-1]
+
+
+def laplacian_variance(rgb: np.ndarray) -> float:
+    return float(laplacian(rgb).var())
+
+
+def median_abs_laplacian(rgb: np.ndarray) -> float:
+    """The fine texture of the crop (pores, hair, noise): the variance above is ruled by a face's few strong edges,
+    which a beauty filter keeps, while this median reads the many pixels between them, which it smooths away."""
+    return float(np.median(np.abs(laplacian(rgb))))
+
+
+def share_under(rgb: np.ndarray, limit: float) -> float:
+    """The share of the crop's pixels whose |Laplacian| is under `limit`: over a half when the median is under it,
+    which is how src/crop/quality.ts reads the median without sorting."""
+    return float(np.mean(np.abs(laplacian(rgb)) < limit))
 
 
 def main() -> None:
