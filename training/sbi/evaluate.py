@@ -37,6 +37,12 @@ THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
 
 
+def held_out_blend(image: np.ndarray, record: FaceRecord, index: int, **options) -> np.ndarray:
+    """The held-out pseudo-fake of the `index`-th test face, as the app would crop it: self_blend with `options`,
+    seeded [7, index], so that every row (and sbi.smooth_stats) built from it shows the same blends."""
+    return crop(self_blend(image, record.keypoints, np.random.default_rng([7, index]), **options)[0], record.box)
+
+
 def utk_age(record: FaceRecord) -> int | None:
     try:
         return int(record.file.name.split("_")[0])
@@ -200,11 +206,11 @@ def main(argv=None) -> int:
     # make_sample's held-out blends (test_blend checks they are the same), built from self_blend here to learn
     # which of mismatch's transforms each blend's pasted face went through.
     transforms: list[list[str]] = [[] for _ in test]
-    sets.add("sbi_test", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), applied=transforms[i])[0], r.box)
-                          for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("sbi_test", [held_out_blend(image, r, i, applied=transforms[i]) for i, (image, r) in enumerate(zip(images, test))],
+             [1] * len(test))
     # The same blends (same seeds) with the pasted face's colour matched to its surroundings: what is left is texture.
-    sets.add("sbi_test_colour_matched", [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]), colour_match=True)[0], r.box)
-                                         for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
+    sets.add("sbi_test_colour_matched", [held_out_blend(image, r, i, colour_match=True) for i, (image, r) in enumerate(zip(images, test))],
+             [1] * len(test))
     sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
     for name in HARD_CONDITIONS:

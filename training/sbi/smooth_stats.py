@@ -6,9 +6,8 @@
 
 A crop is marked "smoothed" when more than half its pixels' |Laplacian| is under SMOOTH_THRESHOLD (its median is
 under it) and it is not already marked "blurry" (a blurred crop has lost its fine texture too, and "blurry" says
-more). Real faces whose skin a
-beauty filter smoothed are the model's worst false alarms (sbi.damage's skin_smoothed rows), and they keep the strong
-edges that the blur mark reads, so that mark misses them.
+more). Real faces whose skin a beauty filter smoothed are the model's worst false alarms (sbi.damage's skin_smoothed
+rows), and they keep the strong edges that the blur mark reads, so that mark misses them.
 
 Prints the median's percentiles on sharp training-split crops (where the threshold was read), then, on held-out
 faces: for real photos under each of sbi.damage's conditions, how many the app marks and how many of those the model
@@ -23,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .blend import self_blend
 from .blur_stats import BLUR_VARIANCE_THRESHOLD, laplacian_variance, median_abs_laplacian, share_under
 from .damage import REAL_PHOTO_CONDITIONS
 from .data import crop, dfdc_crops, load_harvest, read_rgb, split_of
+from .evaluate import held_out_blend
 from .metrics import rate_interval, roc_auc
 from .onnx_scores import score_crops
 
@@ -94,7 +93,7 @@ def main(argv=None) -> int:
 
     print(f"\nother faces                marked smoothed         marked blurry            flagged at {FLAGGED}"
           "            flagged if smoothed      flagged if not smoothed")
-    blends = [crop(self_blend(image, r.keypoints, np.random.default_rng([7, i]))[0], r.box) for i, (image, r) in enumerate(zip(images, test))]
+    blends = [held_out_blend(image, r, i) for i, (image, r) in enumerate(zip(images, test))]
     print_fakes("held-out self-blends", blends, score_crops(args.model, np.stack(blends)))
     if not (args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir()):
         print("dfdc-dev not found: skipping its faces", file=sys.stderr)
