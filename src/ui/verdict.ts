@@ -1,12 +1,29 @@
-import type { CheckResponse, FaceResult } from '../respond/types';
+import type { CheckResponse, FaceResult, Uncertainty } from '../respond/types';
 
 export type VerdictTone = 'fake' | 'real' | 'neutral' | 'error';
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 /** Faces too small or mostly outside the picture are not judged (src/faces/select.ts): say so where none is. */
 const notJudged = 'faces too small or mostly outside the picture are not judged';
-const uncertainNote = (faces: FaceResult[]) =>
-  faces.some((face) => face.uncertain?.length) ? ' Some faces are small, blurred, smoothed (as by a beauty filter) or cut off by the edge, so trust this less.' : '';
+/** Each mark in a reader's words, in the order a note lists them. */
+const MARK_WORDS: Record<Uncertainty, string> = {
+  small: 'small',
+  blurry: 'blurred',
+  // The model's worst false alarms are real faces smoothed so (README, "smoothed"): say why it matters.
+  smoothed: 'smoothed as by a beauty filter, which this model often takes for a swap',
+  cut: 'cut off by the edge',
+};
+
+/** Names the marks the faces carry, so a reader knows what to distrust; empty where none is marked. */
+export function uncertainNote(faces: FaceResult[]): string {
+  const marked = faces.filter((face) => face.uncertain?.length);
+  if (marked.length === 0) return '';
+  const marks = (Object.keys(MARK_WORDS) as Uncertainty[]).filter((mark) => marked.some((face) => face.uncertain!.includes(mark)));
+  const words = marks.map((mark) => MARK_WORDS[mark]);
+  const one = marked.length === 1;
+  const listed = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} ${one ? 'and' : 'or'} ${words.at(-1)}`;
+  return ` ${one ? 'A face is' : 'Some faces are'} ${listed}, so trust this less.`;
+}
 
 /** The response in one plain sentence for people, not programs. */
 export function verdict(response: CheckResponse): { text: string; tone: VerdictTone } {
