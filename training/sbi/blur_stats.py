@@ -36,10 +36,10 @@ def median_abs_laplacian(rgb: np.ndarray) -> float:
     return float(np.median(np.abs(laplacian(rgb))))
 
 
-def share_under(rgb: np.ndarray, limit: float) -> float:
-    """The share of the crop's pixels whose |Laplacian| is under `limit`: over a half when the median is under it,
-    which is how src/crop/quality.ts reads the median without sorting."""
-    return float(np.mean(np.abs(laplacian(rgb)) < limit))
+def share_under(values: np.ndarray, limit: float) -> float:
+    """The share of `values` (a crop's laplacian) whose magnitude is under `limit`: over a half when their median is,
+    which is how src/crop/quality.ts's shareUnder reads the median without sorting."""
+    return float(np.mean(np.abs(values) < limit))
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .blend import self_blend
-from .data import FaceRecord, crop, dfdc_faces, load_harvest, moved_boxes, read_rgb, split_of
+from .data import FaceRecord, add_data_arguments, crop, dfdc_faces, dfdc_given, load_harvest, moved_boxes, read_rgb, split_of
 from .evaluate import THRESHOLD
 from .export import logits_of
 from .metrics import paired_auc_difference, roc_auc, score_moves
@@ -65,10 +65,7 @@ def score_views(model: Path, views: np.ndarray) -> np.ndarray:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--utk-harvest", type=Path, required=True)
-    parser.add_argument("--utk", type=Path, required=True)
-    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
-    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+    add_data_arguments(parser)
     parser.add_argument("--views", type=int, default=4, help="moved boxes per face")
     parser.add_argument("--limit", type=int, default=0, help="faces per set (0: all)")
     parser.add_argument("--out", type=Path)
@@ -86,7 +83,7 @@ def main(argv=None) -> int:
                     "heldout_real_moves": moves_report(real), "heldout_sbi_moves": moves_report(fake),
                     "heldout_sbi_ranking": ranking_report(labels, np.concatenate([real, fake], axis=1))}
 
-    if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
+    if dfdc_given(args):
         sets = {}
         for name in ("real", "fake"):
             faces = dfdc_faces(args.dfdc_harvest, args.dfdc, name)[0][: args.limit or None]

@@ -1,6 +1,7 @@
 """Face records from the app's face harvest, the fixed split, and the SBI training samples."""
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 from collections.abc import Callable
@@ -35,6 +36,20 @@ def split_of(name: str) -> str:
     if bucket < TEST_PERCENT + VALIDATION_PERCENT:
         return "val"
     return "train"
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """The data a measurement reads: the UTK harvest and photos (required), and dfdc-dev (optional: see dfdc_given)."""
+    parser.add_argument("--utk-harvest", type=Path, required=True)
+    parser.add_argument("--utk", type=Path, required=True)
+    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
+    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+
+
+def dfdc_given(args: argparse.Namespace) -> bool:
+    """Whether add_data_arguments' dfdc-dev arguments name a folder that is there: where it is not (a checkout without
+    ../shared), a measurement skips its dfdc-dev rows and says so."""
+    return bool(args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir())
 
 
 def training_faces(records: list[FaceRecord], val_limit: int) -> tuple[list[FaceRecord], list[FaceRecord]]:

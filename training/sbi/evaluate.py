@@ -29,7 +29,7 @@ import onnx
 from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import FaceRecord, crop, dfdc_crops, load_harvest, make_sample, moved_boxes, read_rgb, split_of
+from .data import FaceRecord, add_data_arguments, crop, dfdc_crops, dfdc_given, load_harvest, make_sample, moved_boxes, read_rgb, split_of
 from .metrics import auc_interval, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
 from .onnx_scores import first_view_file, score_crops_and_views, second_view_from
 
@@ -179,10 +179,7 @@ def softness_alone(labels: np.ndarray, sharpness: np.ndarray) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, nargs="+", required=True, help="ONNX files, each measured on the same crops")
-    parser.add_argument("--utk-harvest", type=Path, required=True)
-    parser.add_argument("--utk", type=Path, required=True)
-    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
-    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+    add_data_arguments(parser)
     parser.add_argument("--limit", type=int, default=0, help="test faces to use (0: all)")
     parser.add_argument("--out", type=Path, nargs="+", help="where each model's report goes, in --model's order")
     parser.add_argument("--first-view", action="store_true", help="measure each file that looks at a face's mirror image only "
@@ -221,7 +218,7 @@ def main(argv=None) -> int:
     ages = [utk_age(r) for r in test]
 
     dfdc_faceless = {0: 0, 1: 0}
-    if args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir():
+    if dfdc_given(args):
         for label, name in ((0, "real"), (1, "fake")):
             crops, dfdc_faceless[label] = dfdc_crops(args.dfdc_harvest, args.dfdc, name)
             sets.add(f"dfdc_{name}", crops, [label] * len(crops))

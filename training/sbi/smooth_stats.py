@@ -22,24 +22,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .blur_stats import BLUR_VARIANCE_THRESHOLD, laplacian_variance, median_abs_laplacian, share_under
+from .blur_stats import BLUR_VARIANCE_THRESHOLD, laplacian, median_abs_laplacian, share_under
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import crop, dfdc_crops, load_harvest, read_rgb, split_of
-from .evaluate import held_out_blend
+from .data import add_data_arguments, crop, dfdc_crops, dfdc_given, load_harvest, read_rgb, split_of
+from .evaluate import THRESHOLD, held_out_blend
 from .metrics import rate_interval, roc_auc
 from .onnx_scores import score_crops
 
 #: src/crop/quality.ts's SMOOTH_THRESHOLD: a crop whose median |Laplacian| is under it is marked "smoothed".
 SMOOTH_THRESHOLD = 1.5
-#: The model's threshold for a flagged face, as sbi.evaluate reads it.
-FLAGGED = 0.5
 
 
 def marks(crops: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """For each crop, whether the app marks it "blurry", and whether it marks it "smoothed"."""
-    pixels = [c.astype(np.float64) for c in crops]
-    blurry = np.array([laplacian_variance(p) < BLUR_VARIANCE_THRESHOLD for p in pixels])
-    smoothed = np.array([share_under(p, SMOOTH_THRESHOLD) > 0.5 for p in pixels]) & ~blurry
+    details = [laplacian(c.astype(np.float64)) for c in crops]  # once per crop, as src/crop/quality.ts reads it
+    blurry = np.array([d.var() < BLUR_VARIANCE_THRESHOLD for d in details])
+    smoothed = np.array([share_under(d, SMOOTH_THRESHOLD) > 0.5 for d in details]) & ~blurry
     return blurry, smoothed
 
 
@@ -53,24 +51,21 @@ def share(hits: np.ndarray) -> str:
 
 def print_reals(name: str, crops: list[np.ndarray], scores: np.ndarray) -> None:
     blurry, smoothed = marks(crops)
-    flagged = scores >= FLAGGED
+    flagged = scores >= THRESHOLD
     print(f"{name:26s} {share(smoothed)} {share(blurry)} {share(flagged)} {share(smoothed[flagged])} "
           f"{share((smoothed | blurry)[flagged])}")
 
 
 def print_fakes(name: str, crops: list[np.ndarray], scores: np.ndarray) -> None:
     blurry, smoothed = marks(crops)
-    flagged = scores >= FLAGGED
+    flagged = scores >= THRESHOLD
     print(f"{name:26s} {share(smoothed)} {share(blurry)} {share(flagged)} {share(flagged[smoothed])} {share(flagged[~smoothed])}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--utk-harvest", type=Path, required=True)
-    parser.add_argument("--utk", type=Path, required=True)
-    parser.add_argument("--dfdc-harvest", type=Path, help="folder with dfdc-real.jsonl and dfdc-fake.jsonl")
-    parser.add_argument("--dfdc", type=Path, help="dfdc-dev folder with real/ and fake/")
+    add_data_arguments(parser)
     parser.add_argument("--train-count", type=int, default=1000, help="training-split crops for the percentiles")
     args = parser.parse_args(argv)
 
@@ -85,17 +80,17 @@ def main(argv=None) -> int:
 
     test = [r for r in records if split_of(r.file.name) == "test"]
     images = [read_rgb(r.file) for r in test]
-    print(f"held-out real faces ({len(test)})  marked smoothed         marked blurry            flagged at {FLAGGED}"
+    print(f"held-out real faces ({len(test)})  marked smoothed         marked blurry            flagged at {THRESHOLD}"
           "            flagged: marked smoothed  flagged: either mark")
     for name, damage in REAL_PHOTO_CONDITIONS.items():
         crops = [crop(damage(image), r.box) for image, r in zip(images, test)]
         print_reals(name, crops, score_crops(args.model, np.stack(crops)))
 
-    print(f"\nother faces                marked smoothed         marked blurry            flagged at {FLAGGED}"
+    print(f"\nother faces                marked smoothed         marked blurry            flagged at {THRESHOLD}"
           "            flagged if smoothed      flagged if not smoothed")
     blends = [held_out_blend(image, r, i) for i, (image, r) in enumerate(zip(images, test))]
     print_fakes("held-out self-blends", blends, score_crops(args.model, np.stack(blends)))
-    if not (args.dfdc and args.dfdc_harvest and (args.dfdc / "real").is_dir()):
+    if not dfdc_given(args):
         print("dfdc-dev not found: skipping its faces", file=sys.stderr)
         return 0
     dfdc = {name: dfdc_crops(args.dfdc_harvest, args.dfdc, name)[0] for name in ("real", "fake")}

@@ -1,8 +1,11 @@
+import argparse
+
 import numpy as np
 import onnx
 import pytest
 
 from sbi import evaluate
+from sbi.data import add_data_arguments, dfdc_given
 from sbi.evaluate import by_kind, by_measure
 from sbi.metrics import roc_auc
 
@@ -39,3 +42,14 @@ def test_first_view_refuses_a_file_without_a_cut_before_building_any_crop(tmp_pa
         evaluate.main(["--model", str(tmp_path / "plain.onnx"), "--utk-harvest", str(tmp_path / "none.jsonl"),
                        "--utk", str(tmp_path), "--first-view"])
     assert "--first-view: " + str(tmp_path / "plain.onnx") + " has no cut" in capsys.readouterr().err
+
+
+def test_dfdc_rows_are_measured_only_where_both_dfdc_arguments_name_a_folder_that_is_there(tmp_path):
+    parser = argparse.ArgumentParser()
+    add_data_arguments(parser)
+    base = ["--utk-harvest", "h.jsonl", "--utk", "utk"]
+    assert not dfdc_given(parser.parse_args(base))
+    assert not dfdc_given(parser.parse_args(base + ["--dfdc-harvest", str(tmp_path), "--dfdc", str(tmp_path)]))
+    (tmp_path / "real").mkdir()
+    assert not dfdc_given(parser.parse_args(base + ["--dfdc", str(tmp_path)]))
+    assert dfdc_given(parser.parse_args(base + ["--dfdc-harvest", str(tmp_path), "--dfdc", str(tmp_path)]))
