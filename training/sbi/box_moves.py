@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .blend import self_blend
-from .data import FaceRecord, add_data_arguments, crop, dfdc_faces, dfdc_given, load_harvest, moved_boxes, read_rgb, split_of
+from .data import FaceRecord, add_data_arguments, crop, dfdc_faces, dfdc_given, in_split, load_harvest, moved_boxes, read_rgb
 from .evaluate import THRESHOLD
 from .export import logits_of
 from .metrics import paired_auc_difference, roc_auc, score_moves
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     records, _ = load_harvest(args.utk_harvest, args.utk)
-    test = [r for r in records if split_of(r.file.name) == "test"][: args.limit or None]
+    test = in_split(records, "test")[: args.limit or None]
     images = [read_rgb(r.file) for r in test]
     # evaluate's held-out pseudo-fakes: the same blends, from the same seeds.
     blends = [self_blend(image, r.keypoints, np.random.default_rng([7, i]))[0] for i, (image, r) in enumerate(zip(images, test))]

@@ -29,7 +29,7 @@ import numpy as np
 
 from .blend import self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
-from .data import MAX_SHARE_OUTSIDE, FaceRecord, judged_by_app, load_harvest, read_rgb, share_outside, split_of
+from .data import MAX_SHARE_OUTSIDE, FaceRecord, in_split, judged_by_app, load_harvest, read_rgb, share_outside
 from .metrics import roc_auc
 from .onnx_scores import REPO, score_crops
 
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shares", nargs="+", type=float, default=list(SHARES), help="how far into the box to cut")
     args = parser.parse_args(argv)
     records, _ = load_harvest(args.utk_harvest, args.utk)
-    test = [r for r in records if split_of(r.file.name) == "test"][: args.limit]
+    test = in_split(records, "test")[: args.limit]
     with tempfile.TemporaryDirectory() as work:
         report = measure(test, args.model.resolve(), Path(work), args.max_outside, cuts(tuple(args.edges), tuple(args.shares)))
     text = json.dumps(report, indent=2) + "\n"

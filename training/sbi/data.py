@@ -38,6 +38,11 @@ def split_of(name: str) -> str:
     return "train"
 
 
+def in_split(records: list[FaceRecord], split: str) -> list[FaceRecord]:
+    """The records whose photo split_of puts in `split` ("train", "val" or "test"), in harvest order."""
+    return [r for r in records if split_of(r.file.name) == split]
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """The data a measurement reads: the UTK harvest and photos (required), and dfdc-dev (optional: see dfdc_given)."""
     parser.add_argument("--utk-harvest", type=Path, required=True)
@@ -54,9 +59,7 @@ def dfdc_given(args: argparse.Namespace) -> bool:
 
 def training_faces(records: list[FaceRecord], val_limit: int) -> tuple[list[FaceRecord], list[FaceRecord]]:
     """The faces sbi.train learns from, and the first `val_limit` validation faces it checks at each checkpoint."""
-    train = [r for r in records if split_of(r.file.name) == "train"]
-    val = [r for r in records if split_of(r.file.name) == "val"][:val_limit]
-    return train, val
+    return in_split(records, "train"), in_split(records, "val")[:val_limit]
 
 
 def prominence(face: dict) -> float:

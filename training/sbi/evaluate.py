@@ -29,7 +29,7 @@ import onnx
 from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import FaceRecord, add_data_arguments, crop, dfdc_crops, dfdc_given, load_harvest, make_sample, moved_boxes, read_rgb, split_of
+from .data import FaceRecord, add_data_arguments, crop, dfdc_crops, dfdc_given, in_split, load_harvest, make_sample, moved_boxes, read_rgb
 from .metrics import auc_interval, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
 from .onnx_scores import first_view_file, score_crops_and_views, second_view_from
 
@@ -193,7 +193,7 @@ def main(argv=None) -> int:
             parser.error(f"--first-view: {model} has no cut, so no first view alone to measure")
 
     records, _ = load_harvest(args.utk_harvest, args.utk)
-    test = [r for r in records if split_of(r.file.name) == "test"]
+    test = in_split(records, "test")
     if args.limit:
         test = test[: args.limit]
     images = [read_rgb(r.file) for r in test]

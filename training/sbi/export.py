@@ -39,7 +39,7 @@ from torch.utils.data import DataLoader
 
 from .crop import CLASSIFIER_INPUT_SIZE
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import crop, load_harvest, read_rgb, split_of
+from .data import crop, in_split, load_harvest, read_rgb
 from .faceres import with_plain_convolutions
 from .model import ARCHITECTURES, CalibratedNet, FaceResDeepfakeNet, MirrorAveraged, build_net
 from .onnx_scores import score_crops
@@ -197,7 +197,7 @@ def main(argv=None) -> int:
     net.eval()
 
     records, _ = load_harvest(args.harvest, args.images)
-    val = [r for r in records if split_of(r.file.name) == "val"]
+    val = in_split(records, "val")
     if args.val_limit:
         val = val[: args.val_limit]
     loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=1)

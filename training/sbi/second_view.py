@@ -41,7 +41,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 from torch.utils.data import DataLoader
 
-from .data import load_harvest, split_of
+from .data import in_split, load_harvest
 from .export import OPSET, export_onnx, write_shipped
 from .onnx_scores import LOGIT_OUTPUT, SECOND_VIEW_OUTPUT
 from .onnx_weights import faceres_net_from_onnx
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
     net = faceres_net_from_onnx(args.model).eval()
 
     records, _ = load_harvest(args.harvest, args.images)
-    val = [r for r in records if split_of(r.file.name) == "val"]
+    val = in_split(records, "val")
     loader = DataLoader(SelfBlendedFaces(val, args.seed + 1000), batch_size=128, num_workers=1)
     views, _ = predict(BothViews(net), loader)
     face_logits, mirror_logits = views[:, 0], views[:, 1]

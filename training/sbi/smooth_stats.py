@@ -24,7 +24,7 @@ import numpy as np
 
 from .blur_stats import BLUR_VARIANCE_THRESHOLD, laplacian, median_abs_laplacian, share_under
 from .damage import REAL_PHOTO_CONDITIONS
-from .data import add_data_arguments, crop, dfdc_crops, dfdc_given, load_harvest, read_rgb, split_of
+from .data import add_data_arguments, crop, dfdc_crops, dfdc_given, in_split, load_harvest, read_rgb
 from .evaluate import THRESHOLD, held_out_blend
 from .metrics import rate_interval, roc_auc
 from .onnx_scores import score_crops
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     records, _ = load_harvest(args.utk_harvest, args.utk)
-    train = [r for r in records if split_of(r.file.name) == "train"]
+    train = in_split(records, "train")
     picks = np.random.default_rng(0).choice(len(train), min(args.train_count, len(train)), replace=False)
     train_crops = [crop(read_rgb(train[i].file), train[i].box) for i in picks]
     medians = [median_abs_laplacian(c.astype(np.float64)) for c in train_crops]
@@ -78,7 +78,7 @@ def main(argv=None) -> int:
           + " ".join(f"{v:.2f}" for v in np.percentile(medians, [1, 2, 5, 10, 25, 50])))
     print(f"SMOOTH_THRESHOLD {SMOOTH_THRESHOLD}: {marks(train_crops)[1].mean():.1%} of them marked smoothed\n")
 
-    test = [r for r in records if split_of(r.file.name) == "test"]
+    test = in_split(records, "test")
     images = [read_rgb(r.file) for r in test]
     print(f"held-out real faces ({len(test)})  marked smoothed         marked blurry            flagged at {THRESHOLD}"
           "            flagged: marked smoothed  flagged: either mark")

@@ -18,7 +18,7 @@ import torch
 
 from sbi.damage import REAL_PHOTO_CONDITIONS
 from sbi.crop import cut_by_edge, keypoint_centre
-from sbi.data import crop, judged_by_app, load_harvest, read_rgb, split_of
+from sbi.data import crop, in_split, judged_by_app, load_harvest, read_rgb
 from sbi.face_mesh import DEFAULT_MODEL as FACE_MESH_MODEL, FaceMesh
 from sbi.faceres import DEFAULT_MODEL_JSON
 from sbi.mobilefacenet import DEFAULT_MODEL_JSON as MOBILEFACENET_JSON
@@ -209,7 +209,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
     assert manifest["calibration"]["bias"] <= manifest["calibration"]["platt_bias"]
     # The shipped file keeps every cap on the validation reals it was set on (export's --val-limit 16).
     records, _ = load_harvest(harvest, UTK)
-    val = [r for r in records if split_of(r.file.name) == "val"][:16]
+    val = in_split(records, "val")[:16]
     for name, share in caps.items():
         crops = np.stack([crop(REAL_PHOTO_CONDITIONS[name](read_rgb(r.file)), r.box) for r in val])
         flagged = int((score_crops(tmp_path / "models" / "deepfake.onnx", crops) >= 0.5).sum())

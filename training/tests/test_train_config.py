@@ -5,7 +5,7 @@ import cv2
 import pytest
 import torch
 
-from sbi.data import FaceRecord, split_of, training_faces
+from sbi.data import FaceRecord, in_split, split_of, training_faces
 from sbi.train import CONSISTENCY_ITEMS, RunningAverage, check_same_run, features_spread, focal_bce, main, one_opencv_thread_if_forking, targets, views_spread
 
 CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False,
@@ -112,6 +112,15 @@ def test_training_faces_never_mix_the_splits_and_validation_is_capped(tmp_path):
     train, val = training_faces(records, 5)
     assert {split_of(r.file.name) for r in train} == {"train"} and {split_of(r.file.name) for r in val} == {"val"}
     assert len(val) == 5 and val == [r for r in records if split_of(r.file.name) == "val"][:5]
+
+
+def test_the_three_splits_partition_the_records_in_harvest_order(tmp_path):
+    records = [FaceRecord(tmp_path / f"face{i}.jpg", {}, None) for i in range(400)]
+    splits = {split: in_split(records, split) for split in ("train", "val", "test")}
+    assert all(splits.values()) and sum(len(faces) for faces in splits.values()) == len(records)
+    for split, faces in splits.items():
+        assert {split_of(r.file.name) for r in faces} == {split}
+        assert faces == sorted(faces, key=records.index)
 
 
 @pytest.mark.parametrize("options, reason", [
