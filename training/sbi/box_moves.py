@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .blend import self_blend
 from .data import FaceRecord, add_data_arguments, crop, dfdc_faces, dfdc_given, in_split, load_harvest, moved_boxes, read_rgb
-from .evaluate import THRESHOLD
+from .evaluate import THRESHOLD, held_out_self_blend
 from .export import logits_of
 from .metrics import paired_auc_difference, roc_auc, score_moves
 from .onnx_scores import score_crops
@@ -74,8 +73,7 @@ def main(argv=None) -> int:
     records, _ = load_harvest(args.utk_harvest, args.utk)
     test = in_split(records, "test")[: args.limit or None]
     images = [read_rgb(r.file) for r in test]
-    # evaluate's held-out pseudo-fakes: the same blends, from the same seeds.
-    blends = [self_blend(image, r.keypoints, np.random.default_rng([7, i]))[0] for i, (image, r) in enumerate(zip(images, test))]
+    blends = [held_out_self_blend(image, r, i) for i, (image, r) in enumerate(zip(images, test))]
     real = score_views(args.model, views_of(images, test, args.views))
     fake = score_views(args.model, views_of(blends, test, args.views))
     labels = np.array([0] * len(test) + [1] * len(test))

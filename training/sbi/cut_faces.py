@@ -27,16 +27,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import self_blend
 from .crop import CLASSIFIER_INPUT_SIZE, crop_square, cut_by_edge, resample_square
 from .data import MAX_SHARE_OUTSIDE, FaceRecord, in_split, judged_by_app, load_harvest, read_rgb, share_outside
+from .evaluate import THRESHOLD, held_out_self_blend
 from .metrics import roc_auc
 from .onnx_scores import REPO, score_crops
 
 #: The canvas's side in multiples of the photo's: the face, about the whole 200 px photo, is then a quarter of it.
 CANVAS = 4
 GREY = 128
-THRESHOLD = 0.5
 EDGES = ("top", "left", "right", "bottom")
 SHARES = (0.15, 0.3, 0.4, 0.5)
 #: The app's crop rule, and the one before it.
@@ -115,7 +114,7 @@ def measure(test: list[FaceRecord], model: Path, work: Path, max_outside: float,
             pictures[(label, edge, share)] = folder
     for i, record in enumerate(test):
         photo = read_rgb(record.file)
-        fake = self_blend(photo, record.keypoints, np.random.default_rng([7, i]))[0]
+        fake = held_out_self_blend(photo, record, i)
         for label, image in (("real", photo), ("fake", fake)):
             canvas, top, left = placed(image)
             box = {"x": record.box["x"] + left, "y": record.box["y"] + top, "width": record.box["width"], "height": record.box["height"]}

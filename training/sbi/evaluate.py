@@ -37,10 +37,16 @@ THRESHOLD = 0.5
 HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
 
 
+def held_out_self_blend(image: np.ndarray, record: FaceRecord, index: int, **options) -> np.ndarray:
+    """The held-out pseudo-fake of the `index`-th test face, the whole photo: self_blend with `options`, seeded
+    [7, index], so that every measurement built from it (these rows, sbi.smooth_stats, sbi.box_moves' moved boxes,
+    sbi.cut_faces' cut pictures) shows the same blends."""
+    return self_blend(image, record.keypoints, np.random.default_rng([7, index]), **options)[0]
+
+
 def held_out_blend(image: np.ndarray, record: FaceRecord, index: int, **options) -> np.ndarray:
-    """The held-out pseudo-fake of the `index`-th test face, as the app would crop it: self_blend with `options`,
-    seeded [7, index], so that every row (and sbi.smooth_stats) built from it shows the same blends."""
-    return crop(self_blend(image, record.keypoints, np.random.default_rng([7, index]), **options)[0], record.box)
+    """held_out_self_blend as the app would crop it."""
+    return crop(held_out_self_blend(image, record, index, **options), record.box)
 
 
 def utk_age(record: FaceRecord) -> int | None:
