@@ -24,6 +24,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, checkVideoFile, openApp, readiness, serveApp } from '../test/e2e/app.mjs';
 import { buildCommit } from './build-commit.mjs';
+import { interfaceRendererPrivate, maxMemory, rendererMemory } from './renderer-memory.mjs';
+import { GENERATED_IMAGES, testImage } from './test-images.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -34,41 +36,6 @@ const settings = (values.threads ?? ['1', '2']).map(Number);
 const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))];
 const ms = (value) => value.toFixed(1);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
-
-/** Test images made from the astronaut portrait: [label, width, height, faces (1 or 4)]. */
-const generated = [
-  ['1 MP, 1 face', 1024, 1024, 1],
-  ['1 MP, 4 faces', 1024, 1024, 4],
-  ['12 MP, 1 face', 4000, 3000, 1],
-  ['24 MP, 1 face', 6000, 4000, 1],
-];
-
-/**
- * One of `generated` as a JPEG file: the portrait (or 2 x 2 of it) on grey, made once with ffmpeg (Debian's package;
- * null without it). Made outside the page, so that the page's memory is the app's own: drawn in the page, the 24 MP
- * canvas stayed in the renderer.
- */
-function testImage([label, width, height, faces]) {
-  const path = `bench/.cache/test-${width}x${height}-${faces}.jpg`;
-  if (existsSync(path)) return readFileSync(path);
-  mkdirSync('bench/.cache', { recursive: true });
-  const tiles = faces === 4 ? 2 : 1;
-  const side = Math.floor(Math.min(width, height) / tiles);
-  const left = Math.floor((width - side * tiles) / 2);
-  const copies = Array.from({ length: faces }, (_, i) => `[p${i}]`).join('');
-  let chain = `[1]scale=${side}:${side}${faces > 1 ? `,split=${faces}` : ''}${copies};[0]`;
-  for (let i = 0; i < faces; i++) {
-    chain += `[p${i}]overlay=${left + (i % tiles) * side}:${Math.floor(i / tiles) * side}${i < faces - 1 ? `[b${i}];[b${i}]` : ''}`;
-  }
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x808080:s=${width}x${height}`,
-      '-i', 'test/fixtures/astronaut.jpg', '-filter_complex', chain, '-frames:v', '1', '-q:v', '2', path]);
-    return readFileSync(path);
-  } catch (error) {
-    console.warn(`No ${label} photo: ffmpeg could not make it (${error.message.split('\n')[0]}).`);
-    return null;
-  }
-}
 
 /** A 1080p, 10 s H.264 clip of the portrait panning, made once with ffmpeg (Debian's package). */
 function videoClip() {
@@ -84,57 +51,6 @@ function videoClip() {
     return null;
   }
 }
-
-/**
- * Memory of Chromium's renderer processes (the page, its workers and their
- * wasm heaps, without the browser and GPU processes), summed. Left out is the
- * renderer of Chromium's own interface (`--top-chrome-webui`, present before
- * any page opens; its size is reported apart); the profile's
- * blank first tab is closed before the app opens (benchSetting). What stays
- * beside the app is Chromium's spare renderer (about 6 MiB). `rss` counts
- * every resident page, the code Chromium shares with its other processes
- * included, once per process; `private` counts only the pages no other
- * process maps (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup),
- * which is what the page costs the machine.
- */
-function rendererMemory() {
-  const memory = { rss: 0, private: 0 };
-  for (const { line, pid } of rendererProcesses()) {
-    if (line.includes('--top-chrome-webui')) continue;
-    memory.rss += Number(line.trim().split(/\s+/)[1]) * 1024;
-    memory.private += privateBytes(pid);
-  }
-  return memory;
-}
-
-/** Private memory of the renderer of Chromium's own interface, which rendererMemory leaves out: reported, so that what is left out is seen. */
-function interfaceRendererPrivate() {
-  return rendererProcesses()
-    .filter(({ line }) => line.includes('--top-chrome-webui'))
-    .reduce((sum, { pid }) => sum + privateBytes(pid), 0);
-}
-
-function rendererProcesses() {
-  try {
-    return execFileSync('ps', ['-C', 'chromium', '-o', 'pid=,rss=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes('--type=renderer'))
-      .map((line) => ({ line, pid: line.trim().split(/\s+/)[0] }));
-  } catch {
-    return [];
-  }
-}
-
-function privateBytes(pid) {
-  try {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    return ['Private_Clean', 'Private_Dirty'].reduce((sum, field) => sum + Number(rollup.match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? 0) * 1024, 0);
-  } catch {
-    return 0; // the process ended between ps and the read
-  }
-}
-
-const maxMemory = (a, b) => ({ rss: Math.max(a.rss, b.rss), private: Math.max(a.private, b.private) });
 
 /**
  * The renderers' memory at its highest while `work` runs, sampled every `everyMs` (each sample blocks this process
@@ -253,13 +169,16 @@ async function benchSetting(threads, sustainedChecks) {
     // second_view.from_score up: real faces mostly take one view, this pseudo-fake takes both.
     ['astronaut-sbi.jpg (0.26 MP, 1 self-blended face)', readFileSync('test/fixtures/astronaut-sbi.jpg')],
     ['no-face.png (0.15 MP, no face)', readFileSync('test/fixtures/no-face.png')],
-    ...generated.map((image) => [image[0], testImage(image)]).filter(([, bytes]) => bytes !== null),
+    ...GENERATED_IMAGES.map((image) => [image[0], testImage(image)]).filter(([, bytes]) => bytes !== null),
   ];
   await app.page.evaluate((files) => {
     window.benchImages = Object.fromEntries(
       files.map(([label, base64]) => [label, new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], `${label}.jpg`)]),
     );
   }, files.map(([label, bytes]) => [label, bytes.toString('base64')]));
+  // The files' base64 text and the arrays it was decoded through are the bench's garbage, not the app's: until
+  // collected they stood in every reading below (about 28 MiB on 2026-12-07).
+  await cdp.send('HeapProfiler.collectGarbage');
 
   const baseline = { heap: await heap(), renderers: rendererMemory() };
   const peak = { ...baseline, within: baseline.renderers };

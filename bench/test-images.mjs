@@ -1,0 +1,38 @@
+/** The bench's photos, made from the astronaut portrait with Debian's ffmpeg into bench/.cache. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+/** Test images made from the astronaut portrait: [label, width, height, faces (1 or 4)]. */
+export const GENERATED_IMAGES = [
+  ['1 MP, 1 face', 1024, 1024, 1],
+  ['1 MP, 4 faces', 1024, 1024, 4],
+  ['12 MP, 1 face', 4000, 3000, 1],
+  ['24 MP, 1 face', 6000, 4000, 1],
+];
+
+/**
+ * One of GENERATED_IMAGES as a JPEG file: the portrait (or 2 x 2 of it) on grey, made once with ffmpeg (Debian's package;
+ * null without it). Made outside the page, so that the page's memory is the app's own: drawn in the page, the 24 MP
+ * canvas stayed in the renderer.
+ */
+export function testImage([label, width, height, faces]) {
+  const path = `bench/.cache/test-${width}x${height}-${faces}.jpg`;
+  if (existsSync(path)) return readFileSync(path);
+  mkdirSync('bench/.cache', { recursive: true });
+  const tiles = faces === 4 ? 2 : 1;
+  const side = Math.floor(Math.min(width, height) / tiles);
+  const left = Math.floor((width - side * tiles) / 2);
+  const copies = Array.from({ length: faces }, (_, i) => `[p${i}]`).join('');
+  let chain = `[1]scale=${side}:${side}${faces > 1 ? `,split=${faces}` : ''}${copies};[0]`;
+  for (let i = 0; i < faces; i++) {
+    chain += `[p${i}]overlay=${left + (i % tiles) * side}:${Math.floor(i / tiles) * side}${i < faces - 1 ? `[b${i}];[b${i}]` : ''}`;
+  }
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x808080:s=${width}x${height}`,
+      '-i', 'test/fixtures/astronaut.jpg', '-filter_complex', chain, '-frames:v', '1', '-q:v', '2', path]);
+    return readFileSync(path);
+  } catch (error) {
+    console.warn(`No ${label} photo: ffmpeg could not make it (${error.message.split('\n')[0]}).`);
+    return null;
+  }
+}
