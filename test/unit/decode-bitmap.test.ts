@@ -53,6 +53,11 @@ describe('decodeBitmap', () => {
     await decodeBitmap({ blob, size: bound, uprightJpeg: true });
     expect(seen.decoders).toHaveLength(1);
     expect(seen.decoders[0]).toMatchObject({ type: 'image/jpeg', desiredWidth: 5016, desiredHeight: 3344 });
+    // The file's bytes, handed over to the decoder (freed with it) rather than left to this heap's collection.
+    const { data, transfer } = seen.decoders[0]!;
+    expect(data).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(data as ArrayBuffer)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(transfer).toEqual([data]);
     expect(seen.bitmaps).toHaveLength(1);
     expect(seen.bitmaps[0]?.source).not.toBe(blob);
     expect(seen.bitmaps[0]?.options).toEqual({});
