@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * What stays in the renderer between checks: one photo checked again and again in one page, as `npm run bench`
- * does, with the renderers' private memory (bench/renderer-memory.mjs) read after each check, then after a garbage
- * collection of the page's own heap (the workers' heaps are not collected by it), and Chromium's own account of the
- * page's renderer by allocator (a memory-infra dump, which collects nothing) before the first check and after the
- * last. The bench's readings between checks say how much; this says what holds it.
+ * What stays in the renderer between checks: one photo (or video) checked again and again in one page, as `npm run
+ * bench` does, with the renderers' private memory (bench/renderer-memory.mjs) read after each check, then after a
+ * garbage collection of the page's own heap (the workers' heaps are not collected by it), and Chromium's own account
+ * of the page's renderers by allocator (a memory-infra dump, which collects nothing) before the first check and after
+ * the last. The bench's readings between checks say how much; this says what holds it.
  *
- *   node bench/memory-after-checks.mjs                        # the bench's 24 MP photo, 20 checks, 1 WASM thread
- *   node bench/memory-after-checks.mjs --image PHOTO --checks 40 --threads 2
+ *   node bench/memory-after-checks.mjs                          # the bench's 24 MP photo, 20 checks, 1 WASM thread
+ *   node bench/memory-after-checks.mjs --video --decoder element  # the bench's 1080p clip, 3 checks, read by seeking
+ *   node bench/memory-after-checks.mjs --file PHOTO --checks 40 --threads 2
  *
  * It measures the build already in dist/ (`npm run build`).
  */
@@ -15,11 +16,25 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openApp, readiness } from '../test/e2e/app.mjs';
 import { rendererMemory, rendererPids } from './renderer-memory.mjs';
-import { GENERATED_IMAGES, testImage } from './test-images.mjs';
+import { GENERATED_IMAGES, testImage, videoClip } from './test-media.mjs';
 
-const { values } = parseArgs({ options: { image: { type: 'string' }, checks: { type: 'string', default: '20' }, threads: { type: 'string', default: '1' } } });
-const bytes = values.image ? readFileSync(values.image) : testImage(GENERATED_IMAGES.find(([label]) => label.startsWith('24 MP')));
-if (!bytes) throw new Error('No photo: pass --image, or install ffmpeg to make the bench\'s 24 MP one.');
+const { values } = parseArgs({
+  options: {
+    file: { type: 'string' },
+    video: { type: 'boolean', default: false },
+    decoder: { type: 'string', default: 'auto' },
+    checks: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+  },
+});
+const clip = values.video ? videoClip() : null;
+const bytes = values.file
+  ? readFileSync(values.file)
+  : values.video
+    ? clip && readFileSync(clip)
+    : testImage(GENERATED_IMAGES.find(([label]) => label.startsWith('24 MP')));
+if (!bytes) throw new Error('No media: pass --file, or install ffmpeg to make the bench\'s.');
+const checks = Number(values.checks ?? (values.video ? 3 : 20));
 
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const privateMiB = () => Math.round(rendererMemory().private / 2 ** 20);
@@ -59,13 +74,18 @@ try {
   await readiness(app.page);
   const cdp = await app.page.context().newCDPSession(app.page);
   await app.page.evaluate((base64) => {
-    window.photo = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'photo.jpg');
+    window.media = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'media');
   }, bytes.toString('base64'));
   await cdp.send('HeapProfiler.collectGarbage'); // the base64 text above is this script's garbage, not the app's
   const before = await allocatorDump(cdp);
   const readings = [privateMiB()];
-  for (let i = 0; i < Number(values.checks); i++) {
-    const response = await app.page.evaluate(() => window.deepfakeDetector.check({ media: window.photo }));
+  for (let i = 0; i < checks; i++) {
+    // A video as the bench checks it: a frame every 0.5 s.
+    const response = await app.page.evaluate(
+      ({ video, decoder }) =>
+        video ? window.deepfakeDetector.checkVideo({ media: window.media }, { interval: 0.5, decoder }) : window.deepfakeDetector.check({ media: window.media }),
+      { video: values.video, decoder: values.decoder },
+    );
     if (response.status !== 'success') throw new Error(JSON.stringify(response.error));
     readings.push(privateMiB());
   }
@@ -73,7 +93,8 @@ try {
   await cdp.send('HeapProfiler.collectGarbage');
   const collected = privateMiB();
 
-  console.log(`${(bytes.length / 2 ** 20).toFixed(2)} MiB photo, ${values.checks} checks, ${values.threads} WASM thread(s).`);
+  const what = values.video ? `video (decoder: ${values.decoder})` : 'file';
+  console.log(`${(bytes.length / 2 ** 20).toFixed(2)} MiB ${what}, ${checks} checks, ${values.threads} WASM thread(s).`);
   console.log(`Renderers' private memory, MiB: before the checks ${readings[0]}; after each: ${readings.slice(1).join(' ')}; after collecting the page's heap ${collected}.`);
   console.log('\nThe renderers by allocator (memory-infra), MiB: before the checks / after them / change');
   for (const name of Object.keys({ ...before, ...after }).sort()) {

@@ -18,14 +18,13 @@
  *   npm run bench                              # both settings, 20 runs each
  *   npm run bench -- --runs 40 --threads 1     # one setting
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { checkFile, checkVideoFile, openApp, readiness, serveApp } from '../test/e2e/app.mjs';
 import { buildCommit } from './build-commit.mjs';
 import { interfaceRendererPrivate, maxMemory, rendererMemory } from './renderer-memory.mjs';
-import { GENERATED_IMAGES, testImage } from './test-images.mjs';
+import { GENERATED_IMAGES, testImage, videoClip } from './test-media.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, threads: { type: 'string', multiple: true }, sustained: { type: 'string', default: '500' } },
@@ -36,21 +35,6 @@ const settings = (values.threads ?? ['1', '2']).map(Number);
 const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))];
 const ms = (value) => value.toFixed(1);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
-
-/** A 1080p, 10 s H.264 clip of the portrait panning, made once with ffmpeg (Debian's package). */
-function videoClip() {
-  const path = 'bench/.cache/astronaut-1080p.mp4';
-  if (existsSync(path)) return path;
-  mkdirSync('bench/.cache', { recursive: true });
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '30', '-t', '10', '-i', 'test/fixtures/astronaut.jpg',
-      '-vf', "scale=2200:2200,crop=1920:1080:'140*t/10':'300+200*t/10',format=yuv420p", '-c:v', 'libx264', '-crf', '23', path]);
-    return path;
-  } catch (error) {
-    console.warn(`No video benchmark: ffmpeg could not make the clip (${error.message.split('\n')[0]}).`);
-    return null;
-  }
-}
 
 /**
  * The renderers' memory at its highest while `work` runs, sampled every `everyMs` (each sample blocks this process

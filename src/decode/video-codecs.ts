@@ -77,6 +77,7 @@ async function* decodeFrames(
 ): AsyncGenerator<DecodedImage, void, undefined> {
   // Position 0 means the first frame, as it does in the player, even when the stream starts later.
   const samples = new VideoSampleSink(track).samplesAtTimestamps(positionsMs.map((ms) => Math.max(ms / 1000, firstSeconds)));
+  const converter = rgbaConverter();
   try {
     for (const ms of positionsMs) {
       let sample: VideoSample | null | void;
@@ -86,7 +87,7 @@ async function* decodeFrames(
         throw noFrameAt(ms, error);
       }
       if (!sample) throw new DetectorError('no_video_frames', `No frame at ${Math.round(ms)} ms.`);
-      yield await toDecodedImage(sample, drawnSize);
+      yield await toDecodedImage(sample, drawnSize, converter);
     }
   } finally {
     // Not awaited: a decode still running after an abort would hold the caller up until it ends.
@@ -101,37 +102,75 @@ const closeSample = (result: IteratorResult<VideoSample | null, void>) => result
  * with square pixels stays the decoder's VideoFrame, crops convert just their
  * region, and only the detection copy is drawn, at its smaller size. Other
  * frames (turned or mirrored by the container, non-square pixels) are drawn
- * whole, which applies all that, at most `size`.
+ * whole, which applies all that, at most `size`. Either way what is drawn is
+ * the frame's RGBA from `converter` (see rgbaConverter).
  */
-async function toDecodedImage(sample: VideoSample, size: { width: number; height: number }): Promise<DecodedImage> {
+async function toDecodedImage(sample: VideoSample, size: { width: number; height: number }, converter: RgbaConverter): Promise<DecodedImage> {
   try {
     const frame = sample.toVideoFrame();
     const visible = frame.visibleRect;
-    if (sample.rotation === 0 && !sample.flip && visible && frame.displayWidth === visible.width && frame.displayHeight === visible.height) {
-      return withDrawnDetectionCopy(frame);
+    const upright = sample.rotation === 0 && !sample.flip && visible && frame.displayWidth === visible.width && frame.displayHeight === visible.height;
+    let drawn: ImageBitmap;
+    try {
+      drawn = await drawShown(frame, upright ? detectionSize(frame.displayWidth, frame.displayHeight) : size, sample, converter);
+    } catch (error) {
+      frame.close();
+      throw error;
     }
+    if (upright) return decodedImage(frame, drawn, frame.displayWidth, frame.displayHeight);
     frame.close();
-    const { canvas, context } = canvas2d(size);
-    sample.draw(context, 0, 0, size.width, size.height);
-    return await withDetectionCopy(canvas.transferToImageBitmap());
+    return await withDetectionCopy(drawn);
   } finally {
     sample.close();
   }
 }
 
-function withDrawnDetectionCopy(frame: VideoFrame): DecodedImage {
-  const { displayWidth: width, displayHeight: height } = frame;
-  let detection: ImageBitmap;
+/**
+ * The frame drawn at `size` as the container says to show it: turned `rotation` degrees clockwise, then mirrored
+ * if `flip` (the transforms below apply in the reverse order of the calls).
+ */
+async function drawShown(
+  frame: VideoFrame,
+  size: { width: number; height: number },
+  { rotation, flip }: { rotation: number; flip: boolean },
+  converter: RgbaConverter,
+): Promise<ImageBitmap> {
+  const rgba = await converter(frame);
+  const { canvas, context } = canvas2d(size);
+  context.imageSmoothingQuality = 'medium'; // as createImageBitmap's resize does for still images
+  context.translate(size.width / 2, size.height / 2);
+  if (flip) context.scale(-1, 1);
+  context.rotate((rotation * Math.PI) / 180);
+  const [width, height] = rotation % 180 === 0 ? [size.width, size.height] : [size.height, size.width];
   try {
-    const { canvas, context } = canvas2d(detectionSize(width, height));
-    context.imageSmoothingQuality = 'medium'; // as createImageBitmap's resize does for still images
-    context.drawImage(frame, 0, 0, canvas.width, canvas.height);
-    detection = canvas.transferToImageBitmap();
-  } catch (error) {
-    frame.close();
-    throw error;
+    context.drawImage(rgba ?? frame, -width / 2, -height / 2, width, height);
+  } finally {
+    rgba?.close();
   }
-  return decodedImage(frame, detection, width, height);
+  return canvas.transferToImageBitmap();
+}
+
+type RgbaConverter = (frame: VideoFrame) => Promise<ImageBitmap | null>;
+
+/**
+ * The frames' RGBA, converted by the decoder's own converter (VideoFrame.copyTo) into one buffer that all the
+ * frames of a video share, as a bitmap; null where the browser's copyTo cannot convert, and the frame is drawn as it
+ * is. A VideoFrame drawn on a canvas left its whole conversion in Chromium's image decode cache, where nothing
+ * would look it up again: 7.9 MiB a 1080p frame, 160 MiB more after each check of the bench's clip
+ * (`node bench/memory-after-checks.mjs --video`; bench/HISTORY.md, "Video frames no longer drawn").
+ */
+function rgbaConverter(): RgbaConverter {
+  let buffer = new Uint8ClampedArray(0);
+  return async (frame) => {
+    const { width, height } = frame.visibleRect!;
+    if (buffer.length !== width * height * 4) buffer = new Uint8ClampedArray(width * height * 4);
+    try {
+      await frame.copyTo(buffer, { format: 'RGBA', colorSpace: 'srgb' });
+    } catch {
+      return null;
+    }
+    return createImageBitmap(new ImageData(buffer, width, height));
+  };
 }
 
 function canvas2d({ width, height }: { width: number; height: number }) {

@@ -63,6 +63,49 @@ describe('video checks in the built app', () => {
     }
   });
 
+  it('reads the same frames where VideoFrame.copyTo cannot convert to RGBA, drawing each frame instead', async () => {
+    // Browsers whose copyTo cannot convert (Chromium before 127) draw the whole frame for its detection copy and
+    // its crops; upright and a phone's rotated clip, against what this browser's conversion gives.
+    for (const name of ['face.mp4', 'portrait-rotated.mp4']) {
+      const bytes = fixture(name);
+      const converted = (await checkVideoFile(app.page, bytes, name, 'video/mp4')).response;
+      await app.page.evaluate(() => {
+        window.originalCopyTo = VideoFrame.prototype.copyTo;
+        window.refusedCopies = 0;
+        VideoFrame.prototype.copyTo = function (destination, options) {
+          if (options?.format === 'RGBA') {
+            window.refusedCopies++;
+            return Promise.reject(new DOMException('no conversion here', 'NotSupportedError'));
+          }
+          return window.originalCopyTo.call(this, destination, options);
+        };
+      });
+      let drawn;
+      let refused;
+      try {
+        drawn = (await checkVideoFile(app.page, bytes, name, 'video/mp4')).response;
+      } finally {
+        refused = await app.page.evaluate(() => {
+          VideoFrame.prototype.copyTo = window.originalCopyTo;
+          return window.refusedCopies;
+        });
+      }
+      assert.equal(drawn.status, 'success', JSON.stringify(drawn));
+      // Each frame's detection copy asked for RGBA, and so did each face's crop of an upright frame.
+      assert.ok(refused >= drawn.data.frames.length, `${name}: ${refused} conversions refused`);
+      assert.equal(drawn.video.decoder, 'webcodecs');
+      assert.equal(drawn.data.frames.length, converted.data.frames.length, name);
+      drawn.data.frames.forEach((frame, i) => {
+        const other = converted.data.frames[i];
+        const where = `${name} at ${frame.info.position} ms: ${JSON.stringify(frame.faces)} against ${JSON.stringify(other.faces)}`;
+        assert.equal(frame.faces.length, 1, where);
+        assert.equal(other.faces.length, 1, where);
+        for (const corner of ['x1', 'y1', 'x2', 'y2']) assert.ok(Math.abs(frame.faces[0][corner] - other.faces[0][corner]) < 0.01, where);
+        assert.ok(Math.abs(frame.type.deepfake - other.type.deepfake) < 0.05, where);
+      });
+    }
+  });
+
   it('checks a <video> element the page already shows, through the player', async () => {
     const response = await app.page.evaluate(async (base64) => {
       const video = document.createElement('video');

@@ -1,4 +1,4 @@
-/** The bench's photos, made from the astronaut portrait with Debian's ffmpeg into bench/.cache. */
+/** The bench's photos and video clip, made from the astronaut portrait with Debian's ffmpeg into bench/.cache. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -33,6 +33,21 @@ export function testImage([label, width, height, faces]) {
     return readFileSync(path);
   } catch (error) {
     console.warn(`No ${label} photo: ffmpeg could not make it (${error.message.split('\n')[0]}).`);
+    return null;
+  }
+}
+
+/** A 1080p, 10 s H.264 clip of the portrait panning, made once with ffmpeg (Debian's package). */
+export function videoClip() {
+  const path = 'bench/.cache/astronaut-1080p.mp4';
+  if (existsSync(path)) return path;
+  mkdirSync('bench/.cache', { recursive: true });
+  try {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '30', '-t', '10', '-i', 'test/fixtures/astronaut.jpg',
+      '-vf', "scale=2200:2200,crop=1920:1080:'140*t/10':'300+200*t/10',format=yuv420p", '-c:v', 'libx264', '-crf', '23', path]);
+    return path;
+  } catch (error) {
+    console.warn(`No video benchmark: ffmpeg could not make the clip (${error.message.split('\n')[0]}).`);
     return null;
   }
 }
