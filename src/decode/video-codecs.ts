@@ -5,13 +5,14 @@
  * packet at most once: a sampled frame costs the frames since the previous
  * sample, where a seek in the browser's player decodes again from the last
  * keyframe (up to 250 frames apart in ffmpeg's default H.264) for every one.
- * Decoded frames stay in the decoder's YUV where they can (see toDecodedImage).
+ * Decoded frames stay in the decoder's YUV where they can (see video-frame.ts).
  */
 import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { DetectorError } from '../respond/errors';
-import { decodedImage, detectionSize, withDetectionCopy, type DecodedImage } from './image';
+import type { DecodedImage } from './image';
 import { boundedDecodeSize, type MediaLimits } from './limits';
 import { withDeadline } from './deadline';
+import { frameImage, rgbaConverter, type RgbaConverter } from './video-frame';
 import { checkedDurationMs, noFrameAt, type VideoSource } from './video-source';
 
 interface ReadableTrack {
@@ -97,85 +98,11 @@ async function* decodeFrames(
 
 const closeSample = (result: IteratorResult<VideoSample | null, void>) => result.value?.close();
 
-/**
- * The sample as the pipeline's image; takes ownership of it. An upright frame
- * with square pixels stays the decoder's VideoFrame, crops convert just their
- * region, and only the detection copy is drawn, at its smaller size. Other
- * frames (turned or mirrored by the container, non-square pixels) are drawn
- * whole, which applies all that, at most `size`. Either way what is drawn is
- * the frame's RGBA from `converter` (see rgbaConverter).
- */
+/** The sample as the pipeline's image (see frameImage); takes ownership of it. */
 async function toDecodedImage(sample: VideoSample, size: { width: number; height: number }, converter: RgbaConverter): Promise<DecodedImage> {
   try {
-    const frame = sample.toVideoFrame();
-    const visible = frame.visibleRect;
-    const upright = sample.rotation === 0 && !sample.flip && visible && frame.displayWidth === visible.width && frame.displayHeight === visible.height;
-    let drawn: ImageBitmap;
-    try {
-      drawn = await drawShown(frame, upright ? detectionSize(frame.displayWidth, frame.displayHeight) : size, sample, converter);
-    } catch (error) {
-      frame.close();
-      throw error;
-    }
-    if (upright) return decodedImage(frame, drawn, frame.displayWidth, frame.displayHeight);
-    frame.close();
-    return await withDetectionCopy(drawn);
+    return await frameImage(sample.toVideoFrame(), sample, size, converter);
   } finally {
     sample.close();
   }
-}
-
-/**
- * The frame drawn at `size` as the container says to show it: turned `rotation` degrees clockwise, then mirrored
- * if `flip` (the transforms below apply in the reverse order of the calls).
- */
-async function drawShown(
-  frame: VideoFrame,
-  size: { width: number; height: number },
-  { rotation, flip }: { rotation: number; flip: boolean },
-  converter: RgbaConverter,
-): Promise<ImageBitmap> {
-  const rgba = await converter(frame);
-  const { canvas, context } = canvas2d(size);
-  context.imageSmoothingQuality = 'medium'; // as createImageBitmap's resize does for still images
-  context.translate(size.width / 2, size.height / 2);
-  if (flip) context.scale(-1, 1);
-  context.rotate((rotation * Math.PI) / 180);
-  const [width, height] = rotation % 180 === 0 ? [size.width, size.height] : [size.height, size.width];
-  try {
-    context.drawImage(rgba ?? frame, -width / 2, -height / 2, width, height);
-  } finally {
-    rgba?.close();
-  }
-  return canvas.transferToImageBitmap();
-}
-
-type RgbaConverter = (frame: VideoFrame) => Promise<ImageBitmap | null>;
-
-/**
- * The frames' RGBA, converted by the decoder's own converter (VideoFrame.copyTo) into one buffer that all the
- * frames of a video share, as a bitmap; null where the browser's copyTo cannot convert, and the frame is drawn as it
- * is. A VideoFrame drawn on a canvas left its whole conversion in Chromium's image decode cache, where nothing
- * would look it up again: 7.9 MiB a 1080p frame, 160 MiB more after each check of the bench's clip
- * (`node bench/memory-after-checks.mjs --video`; bench/HISTORY.md, "Video frames no longer drawn").
- */
-function rgbaConverter(): RgbaConverter {
-  let buffer = new Uint8ClampedArray(0);
-  return async (frame) => {
-    const { width, height } = frame.visibleRect!;
-    if (buffer.length !== width * height * 4) buffer = new Uint8ClampedArray(width * height * 4);
-    try {
-      await frame.copyTo(buffer, { format: 'RGBA', colorSpace: 'srgb' });
-    } catch {
-      return null;
-    }
-    return createImageBitmap(new ImageData(buffer, width, height));
-  };
-}
-
-function canvas2d({ width, height }: { width: number; height: number }) {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d');
-  if (!context) throw new DetectorError('out_of_memory', `No ${width}x${height} canvas for a video frame.`);
-  return { canvas, context };
 }

@@ -8,7 +8,8 @@
  */
 import { DetectorError } from '../respond/errors';
 import { withDetectionCopy } from './image';
-import type { MediaLimits } from './limits';
+import { boundedDecodeSize, type MediaLimits } from './limits';
+import { frameImage, rgbaConverter } from './video-frame';
 import { checkedDurationMs, FRAME_WAIT_MS, noFrameAt, type VideoInput, type VideoSource } from './video-source';
 
 export async function openElementVideo(input: VideoInput, limits: MediaLimits, signal?: AbortSignal): Promise<VideoSource> {
@@ -28,11 +29,11 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
     await until(video, 'loadeddata', signal);
     if (video.videoWidth === 0 || video.videoHeight === 0) throw new DetectorError('no_video_frames', 'It has no video track (audio only?).');
     const durationMs = checkedDurationMs((await knownDuration(video, signal)) * 1000, limits);
-    const frameAt = async (ms: number, frameSignal?: AbortSignal): Promise<ImageBitmap> => {
+    const frameAt = async (ms: number, frameSignal?: AbortSignal): Promise<OrientedFrame | ImageBitmap> => {
       // Stay a millisecond inside the end: seeking to the very end shows no frame in some demuxers.
       await seekAndPresent(video, Math.max(0, Math.min(ms, durationMs - 1)) / 1000, frameSignal);
       try {
-        return await retryUntilDrawable(() => createImageBitmap(video), frameSignal);
+        return await retryUntilDrawable(async () => (framesTellOrientation() ? (new VideoFrame(video) as OrientedFrame) : createImageBitmap(video)), frameSignal);
       } catch (error) {
         if (error instanceof DOMException && error.name === 'SecurityError') {
           throw new DetectorError('url_unreachable', 'The video comes from another origin that does not allow cross-origin reads (CORS).', { cause: error });
@@ -40,11 +41,20 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
         throw noFrameAt(ms, error);
       }
     };
+    const shownSize = { width: video.videoWidth, height: video.videoHeight };
+    // A frame that has to be drawn whole is drawn no larger than decodeImage makes an image.
+    const drawnSize = boundedDecodeSize(shownSize.width, shownSize.height, 1, limits.maxDecodedPixels) ?? shownSize;
     return {
       decoder: 'element',
       durationMs,
       async *frames(positionsMs, frameSignal) {
-        for (const ms of positionsMs) yield await withDetectionCopy(await frameAt(ms, frameSignal));
+        const converter = rgbaConverter();
+        for (const ms of positionsMs) {
+          const frame = await frameAt(ms, frameSignal);
+          yield frame instanceof ImageBitmap
+            ? await withDetectionCopy(frame)
+            : await frameImage(frame, { rotation: frame.rotation, flip: frame.flip }, drawnSize, converter);
+        }
       },
       close,
     };
@@ -54,9 +64,18 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
   }
 }
 
+/** A VideoFrame with the orientation the container gives (Chromium 136 on): the player's frame as it is stored. */
+type OrientedFrame = VideoFrame & { readonly rotation: number; readonly flip: boolean };
+
 /**
- * Chromium fires `seeked` before the sought frame has reached the compositor that createImageBitmap(video)
- * reads, so a frame drawn at once can still be the one shown before the seek (seen in the e2e tests, here and in
+ * Whether the player's frame can be taken as a VideoFrame that says how to turn it (see video-frame.ts for why that
+ * is wanted). Elsewhere createImageBitmap(video), which turns it already, gives the frame instead.
+ */
+const framesTellOrientation = () => typeof VideoFrame !== 'undefined' && 'rotation' in VideoFrame.prototype && 'flip' in VideoFrame.prototype;
+
+/**
+ * Chromium fires `seeked` before the sought frame has reached the compositor that createImageBitmap(video) and
+ * new VideoFrame(video) read, so a frame taken at once can still be the one shown before the seek (seen in the e2e tests, here and in
  * CI: the frame sampled 500 ms before). requestVideoFrameCallback, asked before the seek, calls back once the new
  * frame is there. A seek that lands on the frame already shown presents nothing and never calls back, so the
  * wait after `seeked` is bounded by this grace; browsers without the callback draw at once, as before.
@@ -86,7 +105,7 @@ function nextPresentedFrame(video: HTMLVideoElement): { arrival: Promise<void>; 
 }
 
 /**
- * Chromium's createImageBitmap(video) rejects with InvalidStateError until
+ * Chromium's createImageBitmap(video) and new VideoFrame(video) throw InvalidStateError until
  * the player has composited its first frame, a state that no event reports
  * and that can trail `loadeddata` and `seeked` on a loaded machine (a run of
  * the e2e tests beside a training job failed on it once). So a frame that is
