@@ -42,7 +42,10 @@ export async function frameImage(
 
 /** The frame drawn at `size` as `orientation` says (the canvas's transforms apply in the reverse order of the calls). */
 async function drawShown(frame: VideoFrame, { rotation, flip }: FrameOrientation, size: { width: number; height: number }, converter: RgbaConverter): Promise<ImageBitmap> {
-  const rgba = await converter(frame);
+  // The frame as stored, scaled to what it covers once turned.
+  const [storedWidth, storedHeight] = rotation % 180 === 0 ? [size.width, size.height] : [size.height, size.width];
+  const rgba = await converter(frame, { width: storedWidth, height: storedHeight });
+  if (rgba && rotation === 0 && !flip) return rgba;
   try {
     const canvas = new OffscreenCanvas(size.width, size.height);
     const context = canvas.getContext('2d');
@@ -51,21 +54,27 @@ async function drawShown(frame: VideoFrame, { rotation, flip }: FrameOrientation
     context.translate(size.width / 2, size.height / 2);
     if (flip) context.scale(-1, 1);
     context.rotate((rotation * Math.PI) / 180);
-    const [drawnWidth, drawnHeight] = rotation % 180 === 0 ? [size.width, size.height] : [size.height, size.width];
-    context.drawImage(rgba ?? frame, -drawnWidth / 2, -drawnHeight / 2, drawnWidth, drawnHeight);
+    context.drawImage(rgba ?? frame, -storedWidth / 2, -storedHeight / 2, storedWidth, storedHeight);
     return canvas.transferToImageBitmap();
   } finally {
     rgba?.close();
   }
 }
 
-/** A frame's visible pixels as an RGBA bitmap, or null where this browser's copyTo cannot convert (the frame is then drawn as it is). */
-export type RgbaConverter = (frame: VideoFrame) => Promise<ImageBitmap | null>;
+/**
+ * A frame's visible pixels as an RGBA bitmap scaled to `size` (as createImageBitmap scales still images), or null
+ * where this browser's copyTo cannot convert (the frame is then drawn as it is).
+ */
+export type RgbaConverter = (frame: VideoFrame, size: { width: number; height: number }) => Promise<ImageBitmap | null>;
 
-/** A converter whose frames, one video's, all go through one buffer instead of leaving a frame's worth of garbage each. */
+/**
+ * A converter whose frames, one video's, all go through one buffer instead of leaving a frame's worth of garbage
+ * each. Scaled as the bitmap is made: made at full size and then drawn smaller, it cost the bench's 1080p clip 15 ms
+ * more a frame than drawing the frame itself had (bench/HISTORY.md, "Video frames converted, not drawn").
+ */
 export function rgbaConverter(): RgbaConverter {
   let buffer = new Uint8ClampedArray(0);
-  return async (frame) => {
+  return async (frame, size) => {
     const { width, height } = frame.visibleRect!;
     if (buffer.length !== width * height * 4) buffer = new Uint8ClampedArray(width * height * 4);
     try {
@@ -73,6 +82,6 @@ export function rgbaConverter(): RgbaConverter {
     } catch {
       return null;
     }
-    return createImageBitmap(new ImageData(buffer, width, height));
+    return createImageBitmap(new ImageData(buffer, width, height), { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
   };
 }
