@@ -12,7 +12,6 @@ import { rebaseAsset } from '../assets';
 import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
 import type { Backend, WorkerReply, WorkerRequest } from './protocol';
-import { toInputTensor } from './score-faces.js';
 
 export type { Backend } from './protocol';
 export { toInputTensor } from './score-faces.js';
@@ -116,11 +115,10 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     loadMs: ready.loadMs,
     async classify(crops, size) {
       if (crops.length === 0) return { scores: [], ms: 0 };
-      const pixels = toInputTensor(crops, size);
       const id = nextId++;
       const answer = await new Promise<WorkerReply>((resolve) => {
         pending.set(id, { resolve });
-        send({ kind: 'run', id, pixels, size }, [pixels.buffer]);
+        send({ kind: 'run', id, crops, size }); // copied, not transferred: the caller reads the crops again
       });
       if (answer.kind === 'error') throw new DetectorError(answer.failure.reason, answer.failure.message);
       if (answer.kind !== 'scores') throw new DetectorError('inference_failed', 'Unexpected reply from the classifier.');

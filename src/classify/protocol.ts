@@ -31,8 +31,11 @@ export interface InitRequest {
 export interface RunRequest {
   kind: 'run';
   id: number;
-  /** faces x 3 x size x size float32 RGB in 0..255. */
-  pixels: Float32Array;
+  /**
+   * Each face's crop, size x size RGB bytes. Bytes rather than the network's floats: a quarter of the garbage that each
+   * check leaves in the worker's heap, whose collections come rarely (bench/HISTORY.md, "The classifier's input").
+   */
+  crops: Uint8Array[];
   size: number;
 }
 

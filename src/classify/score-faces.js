@@ -32,13 +32,15 @@ export const SECOND_VIEW_OUTPUT = 'second_view_from';
  */
 
 /**
- * HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself).
+ * HWC RGB bytes of each crop into one NCHW float32 batch (the model normalises pixels itself), written into `out`
+ * where one is given (a caller that keeps one buffer for every batch).
  * @param {Uint8Array[]} crops
  * @param {number} size
+ * @param {Float32Array} [out]  crops.length x 3 x size x size floats
  */
-export function toInputTensor(crops, size) {
+export function toInputTensor(crops, size, out = new Float32Array(crops.length * 3 * size * size)) {
   const plane = size * size;
-  const out = new Float32Array(crops.length * 3 * plane);
+  if (out.length !== crops.length * 3 * plane) throw new RangeError(`out has ${out.length} floats, expected ${crops.length * 3 * plane}`);
   crops.forEach((crop, n) => {
     if (crop.length !== plane * 3) throw new RangeError(`crop ${n} has ${crop.length} bytes, expected ${plane * 3}`);
     const base = n * 3 * plane;
@@ -85,22 +87,29 @@ async function runFaces(session, makeTensor, pixels, size, batch) {
 }
 
 /**
- * The left-right mirror images of the faces `which` of `pixels` (NCHW), one after another.
+ * The left-right mirror images of the faces `which` (ascending) of `pixels` (NCHW), one after another, in `out`:
+ * `pixels` itself may be given, since face k's image only ever lands where face which[k] >= k was, already read.
  * @param {Float32Array} pixels
  * @param {number} size
  * @param {number[]} which
+ * @param {Float32Array} [out]
  */
-export function mirrorImages(pixels, size, which) {
+export function mirrorImages(pixels, size, which, out = new Float32Array(which.length * 3 * size * size)) {
   const plane = 3 * size * size;
-  const out = new Float32Array(which.length * plane);
   which.forEach((face, k) => {
     for (let row = 0; row < 3 * size; row++) {
       const from = face * plane + row * size;
       const to = k * plane + row * size;
-      for (let x = 0; x < size; x++) out[to + x] = /** @type {number} */ (pixels[from + size - 1 - x]);
+      // Both ends of the row read before either is written, so that a row mirrors onto itself too.
+      for (let x = 0; x < size - 1 - x; x++) {
+        const left = /** @type {number} */ (pixels[from + x]);
+        out[to + x] = /** @type {number} */ (pixels[from + size - 1 - x]);
+        out[to + size - 1 - x] = left;
+      }
+      if (size % 2 === 1) out[to + (size >> 1)] = /** @type {number} */ (pixels[from + (size >> 1)]);
     }
   });
-  return out;
+  return out.subarray(0, which.length * plane);
 }
 
 /**
@@ -111,15 +120,17 @@ export function mirrorImages(pixels, size, which) {
  * @param {Float32Array} pixels  faces x 3 x size x size, RGB in 0..255
  * @param {number} size
  * @param {number} batch  faces per run of the session
+ * @param {Float32Array} [mirrorInto]  where the faces' mirror images go (see mirrorImages; `pixels` itself, from a
+ *   caller that has no further use for it, so that no second buffer is made); by default a new one
  * @returns {Promise<FaceScores>}
  */
-export async function scoreFaces(session, makeTensor, pixels, size, batch) {
+export async function scoreFaces(session, makeTensor, pixels, size, batch, mirrorInto) {
   const first = await runFaces(session, makeTensor, pixels, size, batch);
   const views = new Uint8Array(first.values.length).fill(1);
   if (!first.logitFile) return { scores: first.values, views };
   const cut = first.secondViewFrom;
   const both = cut === null ? [] : [...first.values.keys()].filter((face) => /** @type {number} */ (first.values[face]) >= cut);
-  const second = both.length ? (await runFaces(session, makeTensor, mirrorImages(pixels, size, both), size, batch)).values : new Float32Array(0);
+  const second = both.length ? (await runFaces(session, makeTensor, mirrorImages(pixels, size, both, mirrorInto), size, batch)).values : new Float32Array(0);
   const logits = Float32Array.from(first.values);
   both.forEach((face, k) => {
     logits[face] = (/** @type {number} */ (logits[face]) + /** @type {number} */ (second[k])) / 2;

@@ -5,7 +5,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { CLASSIFIER_INPUT_SIZE } from '../crop/geometry';
 import type { Backend, InitRequest, LoadStep, RunRequest, WebGpuAdapters, WorkerReply, WorkerRequest } from './protocol';
-import { scoreFaces } from './score-faces.js';
+import { scoreFaces, toInputTensor } from './score-faces.js';
 import sessionConfig from './session-config.json';
 
 type Runtime = typeof Ort;
@@ -61,12 +61,15 @@ async function timed<T>(steps: LoadStep[], name: string, step: () => Promise<T>)
   }
 }
 
-/** The face scores of `pixels` (faces x 3 x size x size), one face per run of `session`. */
+/**
+ * The face scores of `pixels` (faces x 3 x size x size), one face per run of `session`; the faces' mirror images
+ * are written over `pixels`, which the caller does not read again.
+ */
 function classifyFaces(runtime: Runtime, session: Ort.InferenceSession, pixels: Float32Array, size: number) {
   // One face per run: threaded WASM was measured slower on a batch of 3 faces than on 3 single
   // faces (bench/HISTORY.md, "Where classification's time goes"), and the app never holds more
   // than a few faces at once.
-  return scoreFaces(session, (data, dims) => new runtime.Tensor('float32', data, dims), pixels, size, 1);
+  return scoreFaces(session, (data, dims) => new runtime.Tensor('float32', data, dims), pixels, size, 1, pixels);
 }
 
 /**
@@ -143,6 +146,9 @@ async function init(request: InitRequest): Promise<void> {
   reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `The model could not be loaded (${String(lastError)}).` } });
 }
 
+/** The network's input for every run, grown to the most faces a run has had: one buffer instead of one a check. */
+let inputs = new Float32Array(0);
+
 async function run(request: RunRequest): Promise<void> {
   if (!session || !ort) {
     reply({ kind: 'error', id: request.id, failure: { reason: 'inference_failed', message: 'The classifier is not loaded.' } });
@@ -150,7 +156,10 @@ async function run(request: RunRequest): Promise<void> {
   }
   const started = performance.now();
   try {
-    const { scores } = await classifyFaces(ort, session, request.pixels, request.size);
+    const length = request.crops.length * 3 * request.size * request.size;
+    if (inputs.length < length) inputs = new Float32Array(length);
+    const pixels = toInputTensor(request.crops, request.size, inputs.subarray(0, length));
+    const { scores } = await classifyFaces(ort, session, pixels, request.size);
     reply({ kind: 'scores', id: request.id, scores, ms: performance.now() - started }, [scores.buffer]);
   } catch (error) {
     const outOfMemory = /memory|allocation/i.test(String(error));

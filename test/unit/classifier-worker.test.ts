@@ -8,6 +8,8 @@ import type { InitRequest, WorkerReply, WorkerRequest } from '../../src/classify
  * arrive while another is running (the warm-up's and a check's, for one).
  */
 const running = { now: 0, most: 0 };
+/** Each run's input tensor data, in order. */
+const inputs: Float32Array[] = [];
 /** Whether sessions on the WebGPU backend load and then fail to run, as a GPU lacking a kernel would. */
 const gpu = { runsFail: false, released: 0 };
 const fakeOrt = {
@@ -33,6 +35,7 @@ const fakeOrt = {
         running.most = Math.max(running.most, running.now);
         await new Promise((resolve) => setTimeout(resolve, 5));
         running.now--;
+        inputs.push(feeds.pixels!.data);
         // The score is the input's first pixel, so each reply shows which request it answers.
         return { deepfake: { data: new Float32Array([feeds.pixels!.data[0]!]), dispose() {} } };
       },
@@ -62,15 +65,16 @@ async function startWorker() {
 }
 
 const runRequest = (id: number, firstPixel: number): WorkerRequest => {
-  const pixels = new Float32Array(3 * 4 * 4);
-  pixels[0] = firstPixel;
-  return { kind: 'run', id, pixels, size: 4 };
+  const crop = new Uint8Array(4 * 4 * 3);
+  crop[0] = firstPixel;
+  return { kind: 'run', id, crops: [crop], size: 4 };
 };
 
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.resetModules();
   Object.assign(gpu, { runsFail: false, released: 0 });
+  inputs.length = 0;
 });
 
 describe('the classifier worker', () => {
@@ -96,6 +100,8 @@ describe('the classifier worker', () => {
       [4, 40],
     ]);
     expect(running.most).toBe(1);
+    // One buffer for every run's input (each check's own would stay in the worker's heap until collected).
+    expect(new Set(inputs.slice(-4).map((data) => data.buffer)).size).toBe(1);
   });
 
   it('falls back to WASM when a WebGPU session loads but cannot run', async () => {

@@ -15,6 +15,13 @@ describe('classifier input', () => {
   it('refuses a crop of the wrong size', () => {
     expect(() => toInputTensor([new Uint8Array(5)], 2)).toThrow(RangeError);
   });
+
+  it('writes into the buffer it is given, which must fit the batch exactly', () => {
+    const out = new Float32Array(12);
+    expect(toInputTensor([Uint8Array.from({ length: 12 }, (_, i) => i)], 2, out)).toBe(out);
+    expect(Array.from(out)).toEqual([0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11]);
+    expect(() => toInputTensor([new Uint8Array(12)], 2, new Float32Array(24))).toThrow(RangeError);
+  });
 });
 
 describe('default WASM threads', () => {

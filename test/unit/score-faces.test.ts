@@ -102,4 +102,24 @@ describe('scoreFaces: the one runner of classifier files (page, score_onnx.mjs, 
     expect(Array.from(mirrored.subarray(0, size))).toEqual([3, 2, 1, 0]);
     expect(Array.from(mirrored.subarray(2 * size * size + size, 2 * size * size + 2 * size))).toEqual([213, 212, 211, 210]);
   });
+
+  it('mirrors over its own input as it does into a new buffer, for odd and even sizes', () => {
+    for (const side of [3, 4]) {
+      const pixels = Float32Array.from({ length: 4 * 3 * side * side }, (_, i) => i);
+      for (const which of [[0, 2], [1, 3], [0, 1, 2, 3], [3]]) {
+        const apart = mirrorImages(pixels, side, which);
+        const over = pixels.slice();
+        expect(Array.from(mirrorImages(over, side, which, over)), `${side} px, faces ${which}`).toEqual(Array.from(apart));
+      }
+    }
+  });
+
+  it('scores the same with the mirror images written over its input', async () => {
+    const pixels = faces([80, 200], [90, 130], [150, 20], [95, 60]);
+    const apart = await scoreFaces(oneViewFile(-1).session, makeTensor, pixels.slice(), size, 1);
+    const over = pixels.slice();
+    const { scores, views } = await scoreFaces(oneViewFile(-1).session, makeTensor, over, size, 1, over);
+    expect(Array.from(views)).toEqual([1, 2, 2, 2]);
+    expect(Array.from(scores)).toEqual(Array.from(apart.scores));
+  });
 });
