@@ -64,7 +64,10 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
   }
 }
 
-/** A VideoFrame with the orientation the container gives (Chromium 136 on): the player's frame as it is stored. */
+/**
+ * A VideoFrame with the orientation the container gives (`rotation` and `flip`: newer Chromium, not yet Firefox): the
+ * player's frame as it is stored.
+ */
 type OrientedFrame = VideoFrame & { readonly rotation: number; readonly flip: boolean };
 
 /**

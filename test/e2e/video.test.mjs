@@ -68,7 +68,7 @@ describe('video checks in the built app', () => {
   });
 
   it('reads the same frames where VideoFrame.copyTo cannot convert to RGBA, drawing each frame instead', async () => {
-    // Browsers whose copyTo cannot convert (Chromium before 127) draw the whole frame for its detection copy and
+    // Browsers whose copyTo cannot convert to RGBA (older ones) draw the whole frame for its detection copy and
     // its crops; upright and a phone's rotated clip, against what this browser's conversion gives.
     for (const name of ['face.mp4', 'portrait-rotated.mp4']) {
       const bytes = fixture(name);
@@ -103,7 +103,7 @@ describe('video checks in the built app', () => {
   });
 
   it('reads the same frames through the player where a VideoFrame does not say how to turn it', async () => {
-    // Browsers before Chromium 136 have no VideoFrame.rotation: the player's frames are taken with
+    // Browsers without VideoFrame.rotation (older Chromium, Firefox): the player's frames are taken with
     // createImageBitmap(video), which turns them itself; a phone's rotated clip shows whether they come out upright.
     for (const name of ['face.mp4', 'portrait-rotated.mp4']) {
       const bytes = fixture(name);
