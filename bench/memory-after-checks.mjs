@@ -96,7 +96,8 @@ try {
   const what = values.video ? `video (decoder: ${values.decoder})` : 'file';
   console.log(`${(bytes.length / 2 ** 20).toFixed(2)} MiB ${what}, ${checks} checks, ${values.threads} WASM thread(s).`);
   console.log(`Renderers' private memory, MiB: before the checks ${readings[0]}; after each: ${readings.slice(1).join(' ')}; after collecting the page's heap ${collected}.`);
-  console.log('\nThe renderers by allocator (memory-infra), MiB: before the checks / after them / change');
+  // Chromium lists some memory under two names (Skia's cache lives in discardable memory, which is shared memory).
+  console.log('\nThe renderers by allocator (memory-infra; some overlap, so they do not add up), MiB: before the checks / after them / change');
   for (const name of Object.keys({ ...before, ...after }).sort()) {
     const [b, a] = [before[name] ?? 0, after[name] ?? 0];
     if (Math.max(a, b) >= 2 ** 20) console.log(`  ${name.padEnd(44)} ${mib(b).padStart(7)} ${mib(a).padStart(7)} ${((a - b) / 2 ** 20 >= 0 ? '+' : '') + mib(a - b)}`);

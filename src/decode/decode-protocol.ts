@@ -34,7 +34,7 @@ const scaledTo = (size: { width: number; height: number }): ImageBitmapOptions =
 
 async function decodeJpegScaled(blob: Blob, size: { width: number; height: number }): Promise<ImageBitmap> {
   // The bytes handed over, not streamed: a stream's chunks were garbage that this worker's heap kept until its own
-  // collection, which came rarely (18 MiB more between checks after 20 checks of a 24 MP photo; bench/HISTORY.md,
+  // collection, which came rarely (14–21 MiB more after 20 checks of a 24 MP photo; bench/HISTORY.md,
   // "The decoder's copy of the file"). Transferred, they are the decoder's, and freed with it.
   const data = await blob.arrayBuffer();
   const decoder = new ImageDecoder({ data, transfer: [data], type: 'image/jpeg', desiredWidth: size.width, desiredHeight: size.height });

@@ -33,7 +33,8 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
       // Stay a millisecond inside the end: seeking to the very end shows no frame in some demuxers.
       await seekAndPresent(video, Math.max(0, Math.min(ms, durationMs - 1)) / 1000, frameSignal);
       try {
-        return await retryUntilDrawable(async () => (framesTellOrientation() ? (new VideoFrame(video) as OrientedFrame) : createImageBitmap(video)), frameSignal);
+        const take = async () => (framesTellOrientation() ? (new VideoFrame(video) as OrientedFrame) : createImageBitmap(video));
+        return await retryUntilDrawable(take, frameSignal);
       } catch (error) {
         if (error instanceof DOMException && error.name === 'SecurityError') {
           throw new DetectorError('url_unreachable', 'The video comes from another origin that does not allow cross-origin reads (CORS).', { cause: error });
@@ -78,9 +79,9 @@ const framesTellOrientation = () => typeof VideoFrame !== 'undefined' && 'rotati
 
 /**
  * Chromium fires `seeked` before the sought frame has reached the compositor that createImageBitmap(video) and
- * new VideoFrame(video) read, so a frame taken at once can still be the one shown before the seek (seen in the e2e tests, here and in
- * CI: the frame sampled 500 ms before). requestVideoFrameCallback, asked before the seek, calls back once the new
- * frame is there. A seek that lands on the frame already shown presents nothing and never calls back, so the
+ * new VideoFrame(video) read, so a frame taken at once can still be the one shown before the seek (seen in the e2e
+ * tests, here and in CI: the frame sampled 500 ms before). requestVideoFrameCallback, asked before the seek, calls
+ * back once the new frame is there. A seek that lands on the frame already shown presents nothing and never calls back, so the
  * wait after `seeked` is bounded by this grace; browsers without the callback draw at once, as before.
  */
 const SAME_FRAME_GRACE_MS = 250;
