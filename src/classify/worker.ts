@@ -85,6 +85,13 @@ async function tryRun(runtime: Runtime, candidate: Ort.InferenceSession): Promis
 async function init(request: InitRequest): Promise<void> {
   const started = performance.now();
   const steps: LoadStep[] = [];
+  // The adapter query and onnxruntime-web's import, which need no model, run beside its fetch and hash: the query
+  // alone took up to 453 ms on the bench's VM (bench/HISTORY.md, "Loading beside the model's fetch").
+  const adapters = request.webgpuAdapters;
+  const gpuLookup =
+    adapters === 'none' ? Promise.resolve(false) : timed(steps, adapters === 'any' ? 'look for a GPU' : 'look for a hardware GPU', () => hasGpu(adapters));
+  const runtimeLoad = gpuLookup.then((webgpu) => timed(steps, 'import onnxruntime-web', () => loadRuntime(webgpu, request)));
+  runtimeLoad.catch(() => undefined); // awaited below; a failure there while the model still loads is not unhandled
   let model: ArrayBuffer;
   try {
     model = await timed(steps, 'fetch the model', async () => {
@@ -104,11 +111,10 @@ async function init(request: InitRequest): Promise<void> {
       return;
     }
   }
-  const adapters = request.webgpuAdapters;
-  const webgpu = adapters !== 'none' && (await timed(steps, adapters === 'any' ? 'look for a GPU' : 'look for a hardware GPU', () => hasGpu(adapters)));
+  const webgpu = await gpuLookup;
   let runtime: Runtime;
   try {
-    runtime = await timed(steps, 'import onnxruntime-web', () => loadRuntime(webgpu, request));
+    runtime = await runtimeLoad;
   } catch (error) {
     reply({ kind: 'error', id: null, failure: { reason: 'model_unavailable', message: `onnxruntime-web could not be loaded (${String(error)}).` } });
     return;
@@ -136,6 +142,7 @@ async function init(request: InitRequest): Promise<void> {
       if (backend === 'webgpu') await timed(steps, 'try the webgpu session', () => tryRun(runtime, candidate!));
       session = candidate;
       ort = runtime;
+      steps.sort((a, b) => a.start - b.start); // each was noted as it ended, and some ran side by side
       reply({ kind: 'ready', backend, threads: request.threads, loadMs: performance.now() - started, steps });
       return;
     } catch (error) {
