@@ -10,9 +10,9 @@
 import { BlobSource, Input, MATROSKA, MP4, QTFF, VideoSampleSink, WEBM, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { DetectorError } from '../respond/errors';
 import type { DecodedImage } from './image';
-import { boundedDecodeSize, type MediaLimits } from './limits';
+import type { MediaLimits } from './limits';
 import { withDeadline } from './deadline';
-import { frameImage, rgbaConverter, type RgbaConverter } from './video-frame';
+import { drawnFrameSize, frameImage, rgbaConverter, type RgbaConverter } from './video-frame';
 import { checkedDurationMs, noFrameAt, type VideoSource } from './video-source';
 
 interface ReadableTrack {
@@ -38,8 +38,7 @@ export async function openCodecVideo(blob: Blob, limits: MediaLimits, signal?: A
       return null;
     }
     const durationMs = checkedDurationMs(readable.durationSeconds * 1000, limits);
-    // A frame that has to be drawn whole is drawn no larger than decodeImage makes an image.
-    const drawnSize = boundedDecodeSize(readable.width, readable.height, 1, limits.maxDecodedPixels) ?? readable;
+    const drawnSize = drawnFrameSize(readable.width, readable.height, limits);
     return {
       decoder: 'webcodecs',
       durationMs,

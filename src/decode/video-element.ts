@@ -8,8 +8,8 @@
  */
 import { DetectorError } from '../respond/errors';
 import { withDetectionCopy } from './image';
-import { boundedDecodeSize, type MediaLimits } from './limits';
-import { frameImage, rgbaConverter } from './video-frame';
+import type { MediaLimits } from './limits';
+import { drawnFrameSize, frameImage, rgbaConverter } from './video-frame';
 import { checkedDurationMs, FRAME_WAIT_MS, noFrameAt, type VideoInput, type VideoSource } from './video-source';
 
 export async function openElementVideo(input: VideoInput, limits: MediaLimits, signal?: AbortSignal): Promise<VideoSource> {
@@ -42,9 +42,7 @@ export async function openElementVideo(input: VideoInput, limits: MediaLimits, s
         throw noFrameAt(ms, error);
       }
     };
-    const shownSize = { width: video.videoWidth, height: video.videoHeight };
-    // A frame that has to be drawn whole is drawn no larger than decodeImage makes an image.
-    const drawnSize = boundedDecodeSize(shownSize.width, shownSize.height, 1, limits.maxDecodedPixels) ?? shownSize;
+    const drawnSize = drawnFrameSize(video.videoWidth, video.videoHeight, limits);
     return {
       decoder: 'element',
       durationMs,
@@ -81,8 +79,8 @@ const framesTellOrientation = () => typeof VideoFrame !== 'undefined' && 'rotati
  * Chromium fires `seeked` before the sought frame has reached the compositor that createImageBitmap(video) and
  * new VideoFrame(video) read, so a frame taken at once can still be the one shown before the seek (seen in the e2e
  * tests, here and in CI: the frame sampled 500 ms before). requestVideoFrameCallback, asked before the seek, calls
- * back once the new frame is there. A seek that lands on the frame already shown presents nothing and never calls back, so the
- * wait after `seeked` is bounded by this grace; browsers without the callback draw at once, as before.
+ * back once the new frame is there. A seek that lands on the frame already shown presents nothing and never calls
+ * back, so the wait after `seeked` is bounded by this grace; browsers without the callback draw at once, as before.
  */
 const SAME_FRAME_GRACE_MS = 250;
 

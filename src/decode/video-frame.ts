@@ -7,11 +7,17 @@
  */
 import { DetectorError } from '../respond/errors';
 import { decodedImage, detectionSize, withDetectionCopy, type DecodedImage } from './image';
+import { boundedDecodeSize, type MediaLimits } from './limits';
 
 /** How the frame is to be shown: turned `rotation` degrees clockwise, then mirrored if `flip`. */
 export interface FrameOrientation {
   rotation: number;
   flip: boolean;
+}
+
+/** The size a frame `width` x `height` as shown is drawn at when it has to be drawn whole: no larger than decodeImage makes an image. */
+export function drawnFrameSize(width: number, height: number, limits: MediaLimits): { width: number; height: number } {
+  return boundedDecodeSize(width, height, 1, limits.maxDecodedPixels) ?? { width, height };
 }
 
 /**
