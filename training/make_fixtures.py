@@ -16,8 +16,9 @@
   misses (src/faces/zoom.ts).
 
 The video clips (face.mp4, face.webm, no-face.webm, unsupported-codec.mp4,
-audio-only.m4a, truncated.mp4) and animated.gif are made from these by
-test/fixtures/make-videos.sh.
+audio-only.m4a, truncated.mp4), animated.gif and the AVIF stills
+(astronaut.avif, astronaut-irot.avif, portrait-29mp-irot.avif) are made from
+these by test/fixtures/make-videos.sh.
 """
 import argparse
 import json

@@ -26,11 +26,14 @@ export interface DecodedImage {
 
 export type ImageInput = Blob | ImageBitmap | HTMLImageElement;
 
+/** Most browsers but Safari have no HEIC decoder, so a HEIC file that fails to decode is more likely unsupported than corrupt. */
+const HEIC_UNDECODED = 'This browser could not decode it as a HEIC photo (of the common browsers only Safari can): save it as JPEG and check that.';
+
 /** Checks a file's bytes against the limits and decodes it. */
 export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_LIMITS): Promise<ImageBitmap> {
   checkFileSize(blob, limits);
   const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
-  if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, BMP and GIF.');
+  if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, AVIF, BMP and GIF (HEIC where the browser decodes it).');
   let bounded: { width: number; height: number } | null = null;
   if (header.width !== null && header.height !== null) {
     if (header.width === 0 || header.height === 0) throw new DetectorError('corrupt_media', 'Its header gives a size of zero.');
@@ -40,6 +43,7 @@ export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_
   try {
     return await decodeOffThread({ blob, size: bounded, uprightJpeg: header.format === 'jpeg' && header.orientation === 1 });
   } catch (error) {
+    if (header.format === 'heic') throw new DetectorError('unsupported_media', HEIC_UNDECODED, { cause: error });
     throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
   }
 }

@@ -3,22 +3,26 @@
  * from the header, so that unsupported files and decompression bombs are
  * refused before any decoder sees them. Pure: works on the first bytes only.
  */
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp';
+import { ascii } from './bytes';
+import { HEIF_BRANDS, heifFormat, heifHeader, type HeifFormat } from './heif';
+
+/** HEIC is recognised so that a browser that cannot decode it (any but Safari) can say so plainly. */
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic';
 
 export interface ImageHeader {
   format: ImageFormat;
   /** As stored, before any EXIF rotation; null where the header is cut short before the dimensions. */
   width: number | null;
   height: number | null;
-  /** EXIF orientation (1-8; 1 where there is none); 5-8 show the image turned a quarter, width and height swapped. */
+  /**
+   * EXIF orientation (1-8; 1 where there is none), or a HEIF image's turn and mirror as EXIF would give them; 5-8
+   * show the image turned a quarter, width and height swapped.
+   */
   orientation: number;
 }
 
 /** How many leading bytes `readImageHeader` needs in the worst common case (JPEG with large EXIF). */
 export const HEADER_BYTES = 256 * 1024;
-
-const ascii = (bytes: Uint8Array, at: number, length: number) =>
-  String.fromCharCode(...bytes.subarray(at, at + length));
 
 export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -26,7 +30,7 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
   if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 26) return 'bmp';
-  return null;
+  return heifFormat(bytes);
 }
 
 export type VideoContainer = 'mp4' | 'webm';
@@ -34,12 +38,9 @@ export type VideoContainer = 'mp4' | 'webm';
 /** `sniffVideoContainer` looks at no more than this many leading bytes. */
 export const VIDEO_MAGIC_BYTES = 12;
 
-/** ISO-BMFF brands of still images (HEIC, HEIF, AVIF) that share MP4's `ftyp` box. */
-const IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
-
 /** MP4/QuickTime (an `ftyp` box first, not an image brand) or WebM/Matroska (EBML magic); codecs are the browser's business. */
 export function sniffVideoContainer(bytes: Uint8Array): VideoContainer | null {
-  if (ascii(bytes, 4, 4) === 'ftyp') return IMAGE_BRANDS.has(ascii(bytes, 8, 4)) ? null : 'mp4';
+  if (ascii(bytes, 4, 4) === 'ftyp') return HEIF_BRANDS.has(ascii(bytes, 8, 4)) ? null : 'mp4';
   if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return 'webm';
   return null;
 }
@@ -47,13 +48,17 @@ export function sniffVideoContainer(bytes: Uint8Array): VideoContainer | null {
 export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
   const format = sniffImageFormat(bytes);
   if (!format) return null;
+  if (format === 'avif' || format === 'heic') {
+    const header = heifHeader(bytes);
+    return { format, width: header?.width ?? null, height: header?.height ?? null, orientation: header?.orientation ?? 1 };
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = dimensions(format, bytes, view);
   const orientation = format === 'jpeg' ? jpegOrientation(bytes, view) : 1;
   return { format, width: size?.[0] ?? null, height: size?.[1] ?? null, orientation };
 }
 
-function dimensions(format: ImageFormat, bytes: Uint8Array, view: DataView): [number, number] | null {
+function dimensions(format: Exclude<ImageFormat, HeifFormat>, bytes: Uint8Array, view: DataView): [number, number] | null {
   const has = (n: number) => bytes.length >= n;
   switch (format) {
     case 'png':

@@ -6,6 +6,19 @@ import { boxOverlap, checkFile, leaks, loadSteps, openApp, waitUntilReady } from
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const astronaut = fixture('astronaut.jpg');
 
+/** The answer for a 4800x6000 frame with the portrait at its top, 4800 px square: one face, where it is shown, unsquashed. */
+function assertPortraitAtTop(response) {
+  assert.equal(response.status, 'success', JSON.stringify(response));
+  assert.equal(response.faces.length, 1, JSON.stringify(response));
+  const [face] = response.faces;
+  const [centerX, centerY] = [(face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2];
+  // The portrait's face (x 0.38-0.5, y 0.18-0.34 of the portrait) in the shown 4800x6000 frame.
+  assert.ok(centerX > 0.38 && centerX < 0.5 && centerY > 0.14 && centerY < 0.28, JSON.stringify(face));
+  // BlazeFace's boxes are square in pixels: a decode squashed by swapped width and height would show here.
+  const aspect = ((face.x2 - face.x1) * 4800) / ((face.y2 - face.y1) * 6000);
+  assert.ok(aspect > 0.8 && aspect < 1.25, `box aspect ${aspect}`);
+}
+
 describe('image checks in the built app', () => {
   let app;
   before(async () => {
@@ -52,6 +65,32 @@ describe('image checks in the built app', () => {
     }
   });
 
+  it('checks AVIF photos like JPEGs, and one stored turned (irot) upright', async () => {
+    const jpeg = await checkFile(app.page, astronaut, 'astronaut.jpg');
+    const avif = await checkFile(app.page, fixture('astronaut.avif'), 'astronaut.avif');
+    // astronaut-irot.avif: x 64-448 of the portrait (384x512), stored a quarter turn clockwise, 'irot' turning it back.
+    const turned = await checkFile(app.page, fixture('astronaut-irot.avif'), 'astronaut-irot.avif');
+    for (const response of [avif, turned]) assert.equal(response.faces?.length, 1, JSON.stringify(response));
+    const [expected] = jpeg.faces;
+    const inCrop = { x1: (512 * expected.x1 - 64) / 384, x2: (512 * expected.x2 - 64) / 384, y1: expected.y1, y2: expected.y2 };
+    for (const key of ['x1', 'y1', 'x2', 'y2']) {
+      assert.ok(Math.abs(avif.faces[0][key] - expected[key]) < 0.02, `${key}: ${avif.faces[0][key]} vs ${expected[key]}`);
+      assert.ok(Math.abs(turned.faces[0][key] - inCrop[key]) < 0.03, `turned ${key}: ${turned.faces[0][key]} vs ${inCrop[key]}`);
+    }
+    // The same face, coded differently: a real face stays real.
+    for (const response of [avif, turned]) assert.ok(response.type.deepfake < 0.2, JSON.stringify(response.type));
+  });
+
+  it('answers a HEIC photo this browser cannot decode as unsupported, saying what to do', async () => {
+    // The AVIF fixture with HEIC's brands: a HEIF file Chromium has no decoder for.
+    const heic = Buffer.from(fixture('astronaut.avif'));
+    heic.write('heic', 8, 'latin1');
+    heic.write('heic', 16, 'latin1');
+    const response = await checkFile(app.page, heic, 'photo.heic');
+    assert.deepEqual([response.status, response.error?.type, response.error?.code], ['failure', 'media_error', 21], JSON.stringify(response));
+    assert.match(response.error.message, /HEIC.*JPEG/);
+  });
+
   // 4800x6000 as shown, with the portrait at the top: over the 8.4 MP decode bound. Upright, Chromium's ImageDecoder
   // decodes it straight at 4/8 scale (src/decode/decode-protocol.ts); stored sideways (EXIF orientation 6),
   // createImageBitmap decodes and turns it.
@@ -80,17 +119,14 @@ describe('image checks in the built app', () => {
         const file = new File([jpeg.subarray(0, 2), app1, jpeg.subarray(2)], 'sideways-29mp.jpg', { type: 'image/jpeg' });
         return window.deepfakeDetector.check({ media: file });
       }, { portraitBase64: astronaut.toString('base64'), exifBase64: fixture('astronaut-exif-rotated.jpg').toString('base64'), sideways });
-      assert.equal(response.status, 'success', JSON.stringify(response));
-      assert.equal(response.faces.length, 1, JSON.stringify(response));
-      const [face] = response.faces;
-      const [centerX, centerY] = [(face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2];
-      // The portrait's face (x 0.38-0.5, y 0.18-0.34 of the portrait) in the shown 4800x6000 frame.
-      assert.ok(centerX > 0.38 && centerX < 0.5 && centerY > 0.14 && centerY < 0.28, JSON.stringify(face));
-      // BlazeFace's boxes are square in pixels: a decode squashed by swapped width and height would show here.
-      const aspect = ((face.x2 - face.x1) * 4800) / ((face.y2 - face.y1) * 6000);
-      assert.ok(aspect > 0.8 && aspect < 1.25, `box aspect ${aspect}`);
+      assertPortraitAtTop(response);
     });
   }
+
+  it('decodes a 29 MP AVIF stored sideways (irot) downscaled, and finds the face where it is shown', async () => {
+    // The same 4800x6000 frame as above, made by test/fixtures/make-videos.sh: stored 6000x4800, turned back by 'irot'.
+    assertPortraitAtTop(await checkFile(app.page, fixture('portrait-29mp-irot.avif'), 'portrait-29mp-irot.avif'));
+  });
 
   it('finds the face in the same place when the photo is larger than the whole-image pass sees it', async () => {
     // 2048x1536 with the portrait at 1536x1536, 256 px from the left: the whole-image pass sees a 256x192 copy.
