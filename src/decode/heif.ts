@@ -79,9 +79,8 @@ export interface HeifHeader {
 
 /**
  * The primary image's stored size (`ispe`) and orientation (`irot`, `imir`), found through the `meta` box's
- * primary item (`pitm`) and its properties (`ipma` into `ipco`); null where the bytes at hand do not say (a file
- * whose `meta` box comes after its picture data: the image is then decoded unbounded, as a JPEG whose header is cut
- * short, and the browser's decoder is left to refuse what it cannot hold).
+ * primary item (`pitm`) and its properties (`ipma` into `ipco`); null where the bytes at hand do not say (they may
+ * end before a `meta` box that follows the picture data: src/decode/image.ts then reads the whole file).
  */
 export function heifHeader(bytes: Uint8Array): HeifHeader | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

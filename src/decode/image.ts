@@ -8,7 +8,7 @@ import { DetectorError } from '../respond/errors';
 import { DETECTION_MAX_SIDE } from '../faces/constants';
 import { sizeWithin } from '../faces/size';
 import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
-import { HEADER_BYTES, readImageHeader } from './sniff';
+import { HEADER_BYTES, readImageHeader, type ImageHeader } from './sniff';
 import { decodeBitmap, type DecodeReply, type DecodeRequest } from './decode-protocol';
 import type { PixelSource } from '../crop/pixels';
 
@@ -32,7 +32,7 @@ const HEIC_UNDECODED = 'This browser could not decode it as a HEIC photo (of the
 /** Checks a file's bytes against the limits and decodes it. */
 export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_LIMITS): Promise<ImageBitmap> {
   checkFileSize(blob, limits);
-  const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  const header = await readHeader(blob);
   if (!header) throw new DetectorError('unsupported_media', 'Supported images: JPEG, PNG, WebP, AVIF, BMP and GIF (HEIC where the browser decodes it).');
   let bounded: { width: number; height: number } | null = null;
   if (header.width !== null && header.height !== null) {
@@ -46,6 +46,18 @@ export async function decodeImageBlob(blob: Blob, limits: MediaLimits = DEFAULT_
     if (header.format === 'heic') throw new DetectorError('unsupported_media', HEIC_UNDECODED, { cause: error });
     throw new DetectorError('corrupt_media', `(${header.format.toUpperCase()})`, { cause: error });
   }
+}
+
+/**
+ * The file's header, from its first bytes; for a HEIF image (AVIF, HEIC) whose size they do not give, which happens
+ * where its `meta` box follows the picture data, from the whole file (at most the file size limit), so that no file
+ * escapes the pixel limit by that order.
+ */
+async function readHeader(blob: Blob): Promise<ImageHeader | null> {
+  const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  const heif = header?.format === 'avif' || header?.format === 'heic';
+  if (!heif || header.width !== null || blob.size <= HEADER_BYTES) return header;
+  return readImageHeader(new Uint8Array(await blob.arrayBuffer()));
 }
 
 /** Reply id for requests the worker dropped when it failed: the page decodes those itself. */

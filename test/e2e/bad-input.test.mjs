@@ -24,11 +24,28 @@ function pngHeader(width, height) {
 /** A GIF with a screen descriptor and a trailer, but no image in it. */
 const gifWithoutFrames = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([16, 0, 16, 0, 0, 0, 0]), Buffer.from(';')]);
 
+/**
+ * astronaut.avif claiming 9000x9000 (81 MP), with 300 KB of other boxes before its `meta` box: its size lies past
+ * the first bytes the page reads, which must not let it past the pixel limit.
+ */
+function lateHeaderBomb() {
+  const avif = Buffer.from(fixture('astronaut.avif'));
+  const ispe = avif.indexOf('ispe'); // the type; then version and flags, width, height
+  avif.writeUInt32BE(9000, ispe + 8);
+  avif.writeUInt32BE(9000, ispe + 12);
+  const free = Buffer.alloc(300 * 1024);
+  free.writeUInt32BE(free.length, 0);
+  free.write('free', 4, 'latin1');
+  const ftypEnd = avif.readUInt32BE(0);
+  return Buffer.concat([avif.subarray(0, ftypEnd), free, avif.subarray(ftypEnd)]);
+}
+
 const failures = [
   ['a zero-byte file', Buffer.alloc(0), 'empty.jpg', 'media_error', 22],
   ['a truncated JPEG', astronaut.subarray(0, 3000), 'cut.jpg', 'media_error', 25],
   ['random bytes named .jpg', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919 + 13) % 251)), 'random.jpg', 'media_error', 21],
   ['a PNG whose header claims 30000x30000', pngHeader(30000, 30000), 'bomb.png', 'media_error', 24],
+  ['an AVIF whose header, 300 KB into the file, claims 9000x9000', lateHeaderBomb(), 'late.avif', 'media_error', 24],
   ['an SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="5"/></svg>'), 'a.svg', 'media_error', 21],
   ['a HEIC', Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic')]), 'a.heic', 'media_error', 21],
   ['a TIFF', Buffer.concat([Buffer.from([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]), Buffer.alloc(64)]), 'a.tiff', 'media_error', 21],
