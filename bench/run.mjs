@@ -6,7 +6,7 @@
  *    fresh page) 2 s after ready, as a person choosing a file would; the same load on a returning visit
  *    (service worker installed) and on a first visit in a browser already running;
  *  - warm checks: median and p90 per stage over --runs checks of each image
- *    (0.26 to 24 megapixels; one face, four faces, none);
+ *    (0.26 to 24 megapixels; one face, four faces, none; a 4:1 panorama);
  *  - memory: the page's JS heap and the renderer processes' private and resident memory, peak, between checks
  *    and (sampled) within one;
  *  - video: analysed frames per second on a 1080p H.264 clip made with ffmpeg,

@@ -8,6 +8,7 @@ export const GENERATED_IMAGES = [
   ['1 MP, 4 faces', 1024, 1024, 4],
   ['12 MP, 1 face', 4000, 3000, 1],
   ['24 MP, 1 face', 6000, 4000, 1],
+  ['4 MP panorama (4:1), 1 face', 4000, 1000, 1],
 ];
 
 /**

@@ -5,7 +5,8 @@
  * are decoded in a worker (src/decode/decode-worker.ts), bounded in size.
  */
 import { DetectorError } from '../respond/errors';
-import { DETECTION_MAX_SIDE } from '../faces/constants';
+import { DETECTION_MAX_LONG_SIDE, DETECTION_MAX_SIDE } from '../faces/constants';
+import { PANEL_ASPECT } from '../faces/tiles';
 import { sizeWithin } from '../faces/size';
 import { boundedDecodeSize, checkFileSize, DEFAULT_LIMITS, type MediaLimits } from './limits';
 import { HEADER_BYTES, readImageHeader, type ImageHeader } from './sniff';
@@ -15,7 +16,7 @@ import type { PixelSource } from '../crop/pixels';
 export interface DecodedImage {
   /** Full-resolution pixels; classifier crops come from here. */
   source: PixelSource;
-  /** Copy with the longest side at most DETECTION_MAX_SIDE (or `source` itself). */
+  /** Copy at detectionSize (or `source` itself). */
   detection: ImageBitmap;
   /** source size / detection size. */
   scale: number;
@@ -118,9 +119,14 @@ async function bitmapOf(input: ImageBitmap | HTMLImageElement, limits: MediaLimi
   }
 }
 
-/** The size face detection sees an image of `width` x `height` at: its longest side at most DETECTION_MAX_SIDE. */
+/**
+ * The size face detection sees an image of `width` x `height` at: its longest side at most DETECTION_MAX_SIDE, or,
+ * for one more elongated than PANEL_ASPECT, that much longer again as it is more elongated (up to
+ * DETECTION_MAX_LONG_SIDE), so that each of its panels is seen as large as a 2:1 image is.
+ */
 export function detectionSize(width: number, height: number): { width: number; height: number } {
-  return sizeWithin(width, height, DETECTION_MAX_SIDE);
+  const elongation = Math.max(width, height) / Math.min(width, height) / PANEL_ASPECT;
+  return sizeWithin(width, height, Math.min(DETECTION_MAX_LONG_SIDE, DETECTION_MAX_SIDE * Math.max(1, elongation)));
 }
 
 /** The image plus the smaller copy that face detection runs on; takes ownership of `source`. */

@@ -1,6 +1,11 @@
 /** Detection runs on a copy whose longest side is at most this: the tiles' pass (tiles.ts) sees half of it per tile. */
 export const DETECTION_MAX_SIDE = 1024;
 /**
+ * An elongated image's copy is longer (src/decode/image.ts, detectionSize), so that each of its panels (tiles.ts) is
+ * seen as a 2:1 image's copy is, up to this long side (8 MB of pixels at 4096x512).
+ */
+export const DETECTION_MAX_LONG_SIDE = 4096;
+/**
  * Each pass (the whole image, each tile, the zoomed-out frame) shows MediaPipe a canvas whose longest side is at
  * most this. BlazeFace looks at 128x128 either way, but MediaPipe's own shrinking to it costs more the more pixels
  * it is handed (bench/HISTORY.md, "The whole-image pass's own copy"). Boxes come back in whole pixels of the

@@ -10,7 +10,7 @@ import { measureSpan } from '../timeline';
 import { DETECTION_BACKGROUND, MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
 import { sizeWithin } from './size';
 import { confirmingFace, refineWindow, REFINE_BELOW, seenSide } from './refine';
-import { mergeDuplicates, tilesFor, type Tile } from './tiles';
+import { mergeDuplicates, panelsFor, tilesFor, type Tile } from './tiles';
 import { ZOOM_OUT, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
 
@@ -104,16 +104,17 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   /** The passes in order; the first that finds a face answers. */
   const passes = [detectWhole, detectInTiles, detectZoomedOut];
 
-  /** First pass: the whole image. */
+  /** First pass: the whole image, or each panel of an elongated one (tiles.ts). */
   function detectWhole(image: ImageBitmap, scale: number): SeenFace[] {
     // A square image within the pass's size is what MediaPipe sees as it is (the face chips and dfdc-dev's crops are).
     if (image.width === image.height && image.width <= PASS_MAX_SIDE) return detectIn(image, 0, 0, scale);
-    return detectInRegion(image, { x: 0, y: 0, width: image.width, height: image.height }, scale);
+    return panelsFor(image.width, image.height).flatMap((panel) => detectInRegion(image, panel, scale));
   }
 
-  /** Second pass, for faces too small in a large image: see tiles.ts. */
+  /** Second pass, for faces too small in a large image: each panel's tiles (tiles.ts). */
   function detectInTiles(image: ImageBitmap, scale: number): SeenFace[] {
-    return mergeDuplicates(tilesFor(image.width, image.height).flatMap((tile) => detectInRegion(image, tile, scale)));
+    const tiles = panelsFor(image.width, image.height).flatMap(tilesFor);
+    return mergeDuplicates(tiles.flatMap((tile) => detectInRegion(image, tile, scale)));
   }
 
   /** Last pass, for a face that fills the frame: see zoom.ts. */

@@ -19,10 +19,17 @@ export interface Tile {
 const GRID = 3;
 const TILE_FRACTION = 0.5;
 
+/**
+ * The most elongated shape looked at whole: images up to 2:1 (every photo and video frame the measured figures
+ * used) are one panel; longer ones are cut into panels of this shape (panelsFor).
+ */
+export const PANEL_ASPECT = 2;
+
 /** Images whose shorter side is below this gain nothing from tiling: tiles would be upscaled. */
 export const MIN_TILED_SIDE = 256;
 
-export function tilesFor(width: number, height: number): Tile[] {
+/** The tiles of `region` (a panel, or the whole image), in the image's pixels. */
+export function tilesFor({ x, y, width, height }: Tile): Tile[] {
   if (Math.min(width, height) < MIN_TILED_SIDE) return [];
   const tileWidth = Math.round(width * TILE_FRACTION);
   const tileHeight = Math.round(height * TILE_FRACTION);
@@ -30,14 +37,34 @@ export function tilesFor(width: number, height: number): Tile[] {
   for (let row = 0; row < GRID; row++) {
     for (let column = 0; column < GRID; column++) {
       tiles.push({
-        x: Math.round(((width - tileWidth) * column) / (GRID - 1)),
-        y: Math.round(((height - tileHeight) * row) / (GRID - 1)),
+        x: x + Math.round(((width - tileWidth) * column) / (GRID - 1)),
+        y: y + Math.round(((height - tileHeight) * row) / (GRID - 1)),
         width: tileWidth,
         height: tileHeight,
       });
     }
   }
   return tiles;
+}
+
+/**
+ * The panels an image is looked at in: the whole image, or, where one side is more than PANEL_ASPECT times the
+ * other (a panorama, a banner, photos side by side), overlapping panels of that shape along the long side, each
+ * searched as a picture of its own (its whole-panel pass, then its tiles). Seen whole, such an image is shown to
+ * BlazeFace in a square of its long side, where a face a fifth of the short side tall is a few pixels: the portrait
+ * in a 4000x1000 frame was found in no pass. Consecutive panels overlap by at least the short side, so every face
+ * lies whole in one of them.
+ */
+export function panelsFor(width: number, height: number): Tile[] {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  if (long <= PANEL_ASPECT * short) return [{ x: 0, y: 0, width, height }];
+  const panelLong = Math.round(PANEL_ASPECT * short);
+  const count = Math.ceil((long - panelLong) / short) + 1;
+  return Array.from({ length: count }, (_, index) => {
+    const at = Math.round(((long - panelLong) * index) / (count - 1));
+    return width > height ? { x: at, y: 0, width: panelLong, height } : { x: 0, y: at, width, height: panelLong };
+  });
 }
 
 export function intersectionOverUnion(a: DetectedFace, b: DetectedFace): number {

@@ -274,6 +274,41 @@ describe('image checks in the built app', () => {
     assert.equal(quadrants.size, 3, JSON.stringify(response.faces));
   });
 
+  it('finds faces in pictures longer than 2:1, across and down, which it looks at in 2:1 panels', async () => {
+    // The portrait 1000 px square in the middle of a 4000x1000 panorama and of its 1000x4000 turn; four portraits
+    // (the second and fourth self-blended) side by side, 2048x512. Seen whole, none of the three showed a face.
+    const [across, down, sideBySide] = await app.page.evaluate(async ([portraitBase64, blendedBase64]) => {
+      const bitmap = async (base64) => createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]));
+      const [portrait, blended] = [await bitmap(portraitBase64), await bitmap(blendedBase64)];
+      const check = async (width, height, draw) => {
+        const canvas = new OffscreenCanvas(width, height);
+        const context = canvas.getContext('2d');
+        context.fillStyle = '#808080';
+        context.fillRect(0, 0, width, height);
+        draw(context);
+        return window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], 'long.jpg') });
+      };
+      return [
+        await check(4000, 1000, (context) => context.drawImage(portrait, 1500, 0, 1000, 1000)),
+        await check(1000, 4000, (context) => context.drawImage(portrait, 0, 1500, 1000, 1000)),
+        await check(2048, 512, (context) => [portrait, blended, portrait, blended].forEach((image, i) => context.drawImage(image, 512 * i, 0, 512, 512))),
+      ];
+    }, [astronaut.toString('base64'), fixture('astronaut-sbi.jpg').toString('base64')]);
+    const center = (face) => [(face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2];
+    // The portrait's face is centred near (0.44, 0.26) of the portrait.
+    for (const [response, [x, y]] of [[across, [(1500 + 440) / 4000, 0.26]], [down, [0.44, (1500 + 260) / 4000]]]) {
+      assert.equal(response.status, 'success', JSON.stringify(response));
+      assert.ok(response.faces.some((face) => Math.hypot(center(face)[0] - x, center(face)[1] - y) < 0.03), JSON.stringify(response.faces));
+    }
+    // Three faces kept, each on a different portrait's face, the self-blended one among them scored highest.
+    assert.equal(sideBySide.faces.length, 3, JSON.stringify(sideBySide.faces));
+    const portraits = new Set(sideBySide.faces.map((face) => Math.floor(center(face)[0] * 4)));
+    assert.equal(portraits.size, 3, JSON.stringify(sideBySide.faces));
+    for (const face of sideBySide.faces) assert.ok(Math.abs(center(face)[0] * 4 - Math.floor(center(face)[0] * 4) - 0.44) < 0.1, JSON.stringify(face));
+    const best = sideBySide.faces.reduce((a, b) => (a.deepfake >= b.deepfake ? a : b));
+    assert.equal(Math.floor(center(best)[0] * 4) % 2, 1, `the highest score is not on a self-blended face: ${JSON.stringify(sideBySide.faces)}`);
+  });
+
   it('finds a face that overflows a tight crop, which the whole-image pass misses', async () => {
     const response = await checkFile(app.page, fixture('tight-face.jpg'), 'tight-face.jpg');
     assert.equal(response.status, 'success', JSON.stringify(response));
