@@ -67,6 +67,23 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
+  const passCanvases = new Map<number, { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D }>();
+  /**
+   * A cleared `side` x `side` canvas for one pass. One per size is kept for the finder's life instead of one made per
+   * pass: a picture without a face takes 11 passes, a panorama dozens, and each new canvas was a backing store of
+   * garbage until the page's next collection. MediaPipe reads the canvas within detect(), so the next pass may reuse it.
+   */
+  function passCanvas(side: number) {
+    let entry = passCanvases.get(side);
+    if (!entry) {
+      const canvas = new OffscreenCanvas(side, side);
+      entry = { canvas, context: canvas.getContext('2d')! };
+      passCanvases.set(side, entry);
+    }
+    entry.context.clearRect(0, 0, side, side); // as transparent as a new canvas
+    return entry;
+  }
+
   /**
    * Faces in a frame `width` x `height` that `draw` paints, frame pixel p being image pixel (p + left) * frameScale,
    * shown to MediaPipe shrunk to at most PASS_MAX_SIDE (constants.ts), in the middle of a square grey canvas.
@@ -82,22 +99,26 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   ): SeenFace[] {
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
     const side = Math.max(size.width, size.height);
-    const canvas = new OffscreenCanvas(side, side);
-    const context = canvas.getContext('2d')!;
+    const { canvas, context } = passCanvas(side);
     const padX = Math.floor((side - size.width) / 2);
     const padY = Math.floor((side - size.height) / 2);
-    if (side !== size.width || side !== size.height) {
-      context.fillStyle = DETECTION_BACKGROUND;
-      context.fillRect(0, 0, side, side);
-      context.translate(padX, padY);
-    }
     // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
     const shrink = size.width / frame.width;
-    if (shrink < 1) {
-      context.imageSmoothingQuality = 'medium';
-      context.scale(shrink, shrink);
+    context.save(); // the canvas is reused: this pass's transform and settings end with it
+    try {
+      if (side !== size.width || side !== size.height) {
+        context.fillStyle = DETECTION_BACKGROUND;
+        context.fillRect(0, 0, side, side);
+        context.translate(padX, padY);
+      }
+      if (shrink < 1) {
+        context.imageSmoothingQuality = 'medium';
+        context.scale(shrink, shrink);
+      }
+      draw(context);
+    } finally {
+      context.restore();
     }
-    draw(context);
     return detectIn(canvas, frame.left * shrink - padX, frame.top * shrink - padY, (frame.frameScale * scale) / shrink);
   }
 
