@@ -67,21 +67,18 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
-  const passCanvases = new Map<number, { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D }>();
+  const passCanvas = new OffscreenCanvas(PASS_MAX_SIDE, PASS_MAX_SIDE);
+  const passContext = passCanvas.getContext('2d')!;
   /**
-   * A cleared `side` x `side` canvas for one pass. One per size is kept for the finder's life instead of one made per
-   * pass: a picture without a face takes 11 passes, a panorama dozens, and each new canvas was a backing store of
-   * garbage until the page's next collection. MediaPipe reads the canvas within detect(), so the next pass may reuse it.
+   * The one canvas every pass draws on, cleared and sized `side` x `side`. A new canvas per pass (11 for a picture
+   * without a face, dozens for a panorama) was a backing store of garbage each until the page's next collection.
+   * MediaPipe reads the canvas within detect(), so the next pass may reuse it; its size changes only between
+   * pictures smaller than PASS_MAX_SIDE and for some refining windows.
    */
-  function passCanvas(side: number) {
-    let entry = passCanvases.get(side);
-    if (!entry) {
-      const canvas = new OffscreenCanvas(side, side);
-      entry = { canvas, context: canvas.getContext('2d')! };
-      passCanvases.set(side, entry);
-    }
-    entry.context.clearRect(0, 0, side, side); // as transparent as a new canvas
-    return entry;
+  function clearedPassCanvas(side: number) {
+    if (passCanvas.width !== side) [passCanvas.width, passCanvas.height] = [side, side];
+    passContext.clearRect(0, 0, side, side); // as transparent as a new canvas
+    return { canvas: passCanvas, context: passContext };
   }
 
   /**
@@ -99,7 +96,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   ): SeenFace[] {
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
     const side = Math.max(size.width, size.height);
-    const { canvas, context } = passCanvas(side);
+    const { canvas, context } = clearedPassCanvas(side);
     const padX = Math.floor((side - size.width) / 2);
     const padY = Math.floor((side - size.height) / 2);
     // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
