@@ -92,10 +92,10 @@ export function heifHeader(bytes: Uint8Array): HeifHeader | null {
   const iprp = child(bytes, meta, 'iprp', true);
   const ipco = iprp && child(bytes, iprp, 'ipco');
   const ipma = iprp && child(bytes, iprp, 'ipma');
-  if (!pitm || !ipco || !ipma || pitm.end - pitm.start < 6) return null;
-  const wideId = view.getUint8(pitm.start) > 0;
-  if (pitm.end - pitm.start < (wideId ? 8 : 6)) return null;
-  const primary = wideId ? view.getUint32(pitm.start + 4) : view.getUint16(pitm.start + 4);
+  if (!pitm || !ipco || !ipma || pitm.end - pitm.start < 4) return null;
+  const idBytes = view.getUint8(pitm.start) > 0 ? 4 : 2; // after its version and flags
+  if (pitm.end - pitm.start < 4 + idBytes) return null;
+  const primary = idBytes === 4 ? view.getUint32(pitm.start + 4) : view.getUint16(pitm.start + 4);
   const properties = [...boxes(bytes, ipco.start, ipco.end)];
   let width = 0;
   let height = 0;

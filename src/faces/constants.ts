@@ -1,4 +1,7 @@
-/** Detection runs on a copy whose longest side is at most this: the tiles' pass (tiles.ts) sees half of it per tile. */
+/**
+ * Detection runs on a copy whose longest side is at most this (a picture longer than 2:1, longer: see
+ * DETECTION_MAX_LONG_SIDE): the tiles' pass (tiles.ts) sees half of it per tile.
+ */
 export const DETECTION_MAX_SIDE = 1024;
 /**
  * An elongated image's copy is longer (src/decode/image.ts, detectionSize), so that each of its panels (tiles.ts) is

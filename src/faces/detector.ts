@@ -75,10 +75,9 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
    * MediaPipe reads the canvas within detect(), so the next pass may reuse it; its size changes only between
    * pictures smaller than PASS_MAX_SIDE and for some refining windows.
    */
-  function clearedPassCanvas(side: number) {
+  function clearPassCanvas(side: number): void {
     if (passCanvas.width !== side) [passCanvas.width, passCanvas.height] = [side, side];
     passContext.clearRect(0, 0, side, side); // as transparent as a new canvas
-    return { canvas: passCanvas, context: passContext };
   }
 
   /**
@@ -96,7 +95,8 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
   ): SeenFace[] {
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
     const side = Math.max(size.width, size.height);
-    const { canvas, context } = clearedPassCanvas(side);
+    clearPassCanvas(side);
+    const context = passContext;
     const padX = Math.floor((side - size.width) / 2);
     const padY = Math.floor((side - size.height) / 2);
     // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
@@ -116,7 +116,7 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     } finally {
       context.restore();
     }
-    return detectIn(canvas, frame.left * shrink - padX, frame.top * shrink - padY, (frame.frameScale * scale) / shrink);
+    return detectIn(passCanvas, frame.left * shrink - padX, frame.top * shrink - padY, (frame.frameScale * scale) / shrink);
   }
 
   /** The passes in order; the first that finds a face answers. */
