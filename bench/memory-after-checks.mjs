@@ -99,10 +99,10 @@ try {
   const what = values.video ? `video (decoder: ${values.decoder})` : 'file';
   console.log(`${(bytes.length / 2 ** 20).toFixed(2)} MiB ${what}, ${checks} checks, ${values.threads} WASM thread(s).`);
   console.log(`Renderers' private memory, MiB: before the checks ${readings[0]}; after each: ${readings.slice(1).join(' ')}; after collecting the page's heap ${collected}.`);
-  // Chromium lists some memory under two names (Skia's cache lives in discardable memory, which is shared memory).
   if (!before || !after) {
     console.log('\nChromium made no memory-infra dump of this page, so there is no account by allocator (with more than one WASM thread it makes none here).');
   } else {
+    // Chromium lists some memory under two names (Skia's cache lives in discardable memory, which is shared memory).
     console.log('\nThe renderers by allocator (memory-infra; some overlap, so they do not add up), MiB: before the checks / after them / change');
     for (const name of Object.keys({ ...before, ...after }).sort()) {
       const [b, a] = [before[name] ?? 0, after[name] ?? 0];
