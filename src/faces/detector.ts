@@ -9,15 +9,10 @@ import { DetectorError } from '../respond/errors';
 import { measureSpan } from '../timeline';
 import { DETECTION_BACKGROUND, MIN_DETECTION_CONFIDENCE, PASS_MAX_SIDE } from './constants';
 import { sizeWithin } from './size';
-import { confirmingFace, refineWindow, REFINE_BELOW, seenSide } from './refine';
+import { afterSecondLook, refineWindow, seenSide, type SeenFace } from './refine';
 import { mergeDuplicates, panelsFor, tilesFor, type Tile } from './tiles';
 import { ZOOM_OUT, zoomedOut } from './zoom';
 import type { DetectedFace } from './types';
-
-/** A face as a pass found it, with its box's side as BlazeFace saw it (refine.ts). */
-interface SeenFace extends DetectedFace {
-  seenSide: number;
-}
 
 export type { DetectedFace } from './types';
 
@@ -163,19 +158,18 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     });
   }
 
-  /** A face seen small, looked at again in a window around it (refine.ts): the face found there, or none. */
-  function refined(face: SeenFace, image: ImageBitmap, scale: number): SeenFace[] {
-    if (face.seenSide >= REFINE_BELOW) return [face];
+  /** `face` looked at again in a window around it (refine.ts): the face that stands for it, or none. */
+  function lookedAtAgain(face: SeenFace, image: ImageBitmap, scale: number): SeenFace[] {
     const box = { x: face.x / scale, y: face.y / scale, width: face.width / scale, height: face.height / scale };
-    const confirmed = confirmingFace(face, detectInRegion(image, refineWindow(box), scale));
-    return confirmed ? [confirmed] : [];
+    const kept = afterSecondLook(face, detectInRegion(image, refineWindow(box), scale));
+    return kept ? [kept] : [];
   }
 
   return {
     detect(image, scale) {
       for (const pass of passes) {
         // Two first boxes may be confirmed by the same face.
-        const faces = mergeDuplicates(pass(image, scale).flatMap((face) => refined(face, image, scale)));
+        const faces = mergeDuplicates(pass(image, scale).flatMap((face) => lookedAtAgain(face, image, scale)));
         if (faces.length > 0) return faces.map(({ seenSide: _seen, ...face }) => face);
       }
       return [];

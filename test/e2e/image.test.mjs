@@ -200,11 +200,12 @@ describe('image checks in the built app', () => {
     }
   });
 
-  it('leaves unjudged a face cut at the left through half its box, whose box the detector guesses short', async () => {
+  it('leaves unjudged a face cut at the left through half its box, whose box the detector guesses short, and judges nothing else', async () => {
     // Her face's box spans about x 176-276 and y 75-175 of the 512 px portrait. Cut at x 226, through half of it, the
     // detector places her box only 24% past the edge, but her right eye's keypoint past it (eyePastSide in
-    // src/faces/select.ts), so her face is not judged; judged, it scored 0.541 on commit b22154e. What is judged
-    // instead lies below her face: boxes on her suit and on the model behind her (see the card, "Where it fails").
+    // src/faces/select.ts), so her face is not judged; judged, it scored 0.541 on commit b22154e. The detector also
+    // boxes the name patch on her suit (confidence 0.52), which a second look at it does not find again
+    // (src/faces/refine.ts); judged, it set the picture's score at 0.564 (this test fails so on commit be6393d).
     const response = await app.page.evaluate(async (base64) => {
       const portrait = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]));
       const canvas = new OffscreenCanvas(512 - 226, 512);
@@ -212,10 +213,8 @@ describe('image checks in the built app', () => {
       return window.deepfakeDetector.check({ media: new File([await canvas.convertToBlob({ type: 'image/png' })], 'cut.png') });
     }, astronaut.toString('base64'));
     assert.equal(response.status, 'success', JSON.stringify(response));
-    assert.ok(
-      response.faces.every((face) => face.y1 * 512 > 200),
-      `no box judged where her face is: ${JSON.stringify(response.faces)}`,
-    );
+    assert.deepEqual(response.faces, [], 'too little of her face is left to judge, and nothing else is a face');
+    assert.equal(response.type.deepfake, 0);
   });
 
   it('follows a face out of the top of a wide frame, and judges no fold of her collar in its place', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { confirmingFace, refineWindow, REFINE_WINDOW, seenSide } from '../../src/faces/refine';
+import { afterSecondLook, confirmingFace, REFINE_BELOW, refineWindow, REFINE_WINDOW, seenSide } from '../../src/faces/refine';
 
 const face = (x: number, y: number, size: number, score = 0.9) => ({ x, y, width: size, height: size, score, keypoints: [] });
 
-describe('the second look at a face seen small', () => {
+describe('the second look at every box', () => {
   it('measures a box in pixels of BlazeFace\'s 128 px input, whatever size the pass showed it', () => {
     expect(seenSide({ width: 64, height: 60 }, 256, 171)).toBe(32);
     expect(seenSide({ width: 47, height: 47 }, 512, 512)).toBeCloseTo(11.75);
@@ -31,5 +31,18 @@ describe('the second look at a face seen small', () => {
     expect(confirmingFace(first, [inside, outside, moreConfidentInside])).toBe(moreConfidentInside);
     expect(confirmingFace(first, [outside])).toBeNull();
     expect(confirmingFace(first, [])).toBeNull();
+  });
+
+  it('puts the confirming box in place of a box seen small, keeps a box seen larger as it is, and drops either unconfirmed', () => {
+    const seen = (x: number, y: number, size: number, side: number, score = 0.9) => ({ ...face(x, y, size, score), seenSide: side });
+    const small = seen(100, 100, 100, REFINE_BELOW - 1);
+    const large = seen(100, 100, 100, REFINE_BELOW);
+    const confirming = seen(110, 105, 80, 40);
+    const elsewhere = seen(400, 400, 80, 40);
+    expect(afterSecondLook(small, [confirming, elsewhere])).toBe(confirming);
+    expect(afterSecondLook(large, [confirming, elsewhere])).toBe(large);
+    expect(afterSecondLook(small, [elsewhere])).toBeNull();
+    expect(afterSecondLook(large, [elsewhere])).toBeNull();
+    expect(afterSecondLook(large, [])).toBeNull();
   });
 });
