@@ -56,7 +56,7 @@ async function drawShown(frame: VideoFrame, { rotation, flip }: FrameOrientation
     const canvas = new OffscreenCanvas(size.width, size.height);
     const context = canvas.getContext('2d');
     if (!context) throw new DetectorError('out_of_memory', `No ${size.width}x${size.height} canvas for a video frame.`);
-    context.imageSmoothingQuality = 'medium'; // as createImageBitmap's resize does for still images
+    context.imageSmoothingQuality = 'medium'; // a frame's mipmaps are small; a large photo's copy skips them (image.ts)
     context.translate(size.width / 2, size.height / 2);
     if (flip) context.scale(-1, 1);
     context.rotate((rotation * Math.PI) / 180);
