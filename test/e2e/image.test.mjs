@@ -204,7 +204,7 @@ describe('image checks in the built app', () => {
     // Her face's box spans about x 176-276 and y 75-175 of the 512 px portrait. Cut at x 226, through half of it, the
     // detector places her box only 24% past the edge, but her right eye's keypoint past it (eyePastSide in
     // src/faces/select.ts), so her face is not judged; judged, it scored 0.541 on commit b22154e. The detector also
-    // boxes the name patch on her suit (confidence 0.52), which a second look at it does not find again
+    // boxes the name patch on her suit, which a second look at it does not find again
     // (src/faces/refine.ts); judged, it set the picture's score at 0.564 (this test fails so on commit be6393d).
     const response = await app.page.evaluate(async (base64) => {
       const portrait = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]));
