@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApp, readiness } from '../test/e2e/app.mjs';
+import { checkFile, openApp, readiness } from '../test/e2e/app.mjs';
 import { buildCommit } from './build-commit.mjs';
 
 const SAMPLE_DATA = '/usr/lib/python3/dist-packages/skimage/data';
@@ -32,12 +32,7 @@ const rows = [];
 try {
   await readiness(app.page);
   for (const name of PICTURES) {
-    const base64 = readFileSync(join(SAMPLE_DATA, name)).toString('base64');
-    const response = await app.page.evaluate(async ({ base64, name }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      return window.deepfakeDetector.check({ media: new File([bytes], name) });
-    }, { base64, name });
-    rows.push({ name, response });
+    rows.push({ name, response: await checkFile(app.page, readFileSync(join(SAMPLE_DATA, name)), name) });
   }
 } finally {
   await app.close();
