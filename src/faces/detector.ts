@@ -91,25 +91,24 @@ export async function createFaceFinder(assetBaseUrl?: string): Promise<FaceFinde
     const size = sizeWithin(frame.width, frame.height, PASS_MAX_SIDE);
     const side = Math.max(size.width, size.height);
     clearPassCanvas(side);
-    const context = passContext;
     const padX = Math.floor((side - size.width) / 2);
     const padY = Math.floor((side - size.height) / 2);
     // Rounding the canvas's sides may stretch one by under half a pixel, less than the boxes' own rounding: one ratio maps both.
     const shrink = size.width / frame.width;
-    context.save(); // the canvas is reused: this pass's transform and settings end with it
+    passContext.save(); // the canvas is reused: this pass's transform and settings end with it
     try {
       if (side !== size.width || side !== size.height) {
-        context.fillStyle = DETECTION_BACKGROUND;
-        context.fillRect(0, 0, side, side);
-        context.translate(padX, padY);
+        passContext.fillStyle = DETECTION_BACKGROUND;
+        passContext.fillRect(0, 0, side, side);
+        passContext.translate(padX, padY);
       }
       if (shrink < 1) {
-        context.imageSmoothingQuality = 'medium';
-        context.scale(shrink, shrink);
+        passContext.imageSmoothingQuality = 'medium';
+        passContext.scale(shrink, shrink);
       }
-      draw(context);
+      draw(passContext);
     } finally {
-      context.restore();
+      passContext.restore();
     }
     return detectIn(passCanvas, frame.left * shrink - padX, frame.top * shrink - padY, (frame.frameScale * scale) / shrink);
   }
