@@ -11,7 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .blend import (FREQUENCY_SHIFTS, INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, beauty_filtered, captured, degrade, delivery_damage,
+from .blend import (FREQUENCY_SHIFTS, INNER_FACE, MAX_BLUR, MIN_RESIZE, aligned_donor, beauty_filtered, beauty_filtered_face, captured, degrade, delivery_damage,
                     mismatch, self_blend, similarity, to_uint8)
 from .crop import CLASSIFIER_INPUT_SIZE, CropSquare, crop_square, resample_plane, resample_square
 from .damage import as_it_is
@@ -191,6 +191,8 @@ class Recipe:
     `beauty_share`: how often the photo, real or to be blended, has its skin smoothed first, as a beauty filter does at
     capture (see beauty_filtered): a smoothed face inside sharp outlines is what a pseudo-fake looks like too, and the
     shipped model flags a quarter of real faces so smoothed (sbi.damage's skin_smoothed_strong).
+    `face_beauty_share`: how often a real sample's face alone is smoothed (beauty_filtered_face), as a beauty filter's
+    skin mask smooths it: the harder question, since a pseudo-fake is a face changed inside such a region.
     """
 
     target_share: float = 0.0
@@ -209,6 +211,7 @@ class Recipe:
     opposite_mirrors: bool = False
     erase_share: float = 0.0
     beauty_share: float = 0.0
+    face_beauty_share: float = 0.0
 
 
 #: How many faces pick_donor chooses among.
@@ -338,6 +341,8 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     # Drawn only when asked for, as the next draw, so the recipes from before these options keep their random streams.
     if recipe.beauty_share and rng.random() < recipe.beauty_share:
         image = beauty_filtered(image, rng)
+    if not fake and recipe.face_beauty_share and rng.random() < recipe.face_beauty_share:
+        image = beauty_filtered_face(image, record.keypoints, rng)
     if fake:
         colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share
         source = None if donor is None else aligned_donor(donor[0], donor[1].keypoints, record.keypoints, image.shape[:2])

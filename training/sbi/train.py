@@ -385,6 +385,9 @@ def main(argv=None) -> int:
     parser.add_argument("--beauty-share", type=float, default=0.0, help="how often a sample's photo, real or to be "
                         "blended, first has its skin smoothed as a beauty filter does (a bilateral filter of random strength); "
                         "the shipped model flags a quarter of held-out real faces smoothed hard (MODEL_CARD.md, Where it fails); validation keeps 0")
+    parser.add_argument("--face-beauty-share", type=float, default=0.0, help="how often a real sample's face alone is "
+                        "smoothed as a beauty filter's skin mask smooths it (a bilateral filter inside a region drawn as a "
+                        "pseudo-fake's mask); --beauty-share smooths the whole photo of either class; validation keeps 0")
     parser.add_argument("--frequency-shifts", nargs="+", choices=FREQUENCY_SHIFTS, default=list(FREQUENCY_SHIFTS),
                         help="the frequency transforms drawn, in equal shares, for pasted faces and real samples' whole photos "
                         "alike; `blur resize` leaves sharpened pastes out, as real swaps, rendered small and scaled up, are "
@@ -475,6 +478,8 @@ def main(argv=None) -> int:
         parser.error("--erase-share: a share, from 0 to 1")
     if not 0 <= args.beauty_share <= 1:
         parser.error("--beauty-share: a share, from 0 to 1")
+    if not 0 <= args.face_beauty_share <= 1:
+        parser.error("--face-beauty-share: a share, from 0 to 1")
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
     args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import torch
 
-from sbi.blend import (aligned_donor, beauty_filtered, blend, blend_mask, degrade, delivery_damage, feature_warp, frequency_shift, match_colour,
+from sbi.blend import (aligned_donor, beauty_filtered, beauty_filtered_face, blend, blend_mask, degrade, delivery_damage, feature_warp, frequency_shift, match_colour,
                        self_blend, similarity)
 from sbi.blur_stats import laplacian_variance
 from sbi import data
@@ -539,11 +539,11 @@ def test_a_sharpen_share_of_one_sharpens_whenever_texture_is_changed_for_fakes_a
     assert max(sharper) > 1.2 * laplacian_variance(crop(image, BOX))
 
 
-def test_beauty_share_zero_leaves_the_samples_and_the_stream_as_they_were():
+def test_beauty_shares_zero_leave_the_samples_and_the_stream_as_they_were():
     image = face_like(6)
     for fake in (False, True):
         draws = []
-        for recipe in (Recipe(), Recipe(beauty_share=0.0)):
+        for recipe in (Recipe(), Recipe(beauty_share=0.0, face_beauty_share=0.0)):
             rng = np.random.default_rng(11)
             draws.append((make_sample(image, RECORD, fake, rng, recipe=recipe), rng.random()))
         (first, after_first), (second, after_second) = draws
@@ -564,3 +564,24 @@ def test_a_beauty_filtered_sample_is_cut_from_the_smoothed_photo_real_or_blended
         fake, mask = data.blended_and_damaged(image, RECORD, True, np.random.default_rng(seed), False, Recipe(beauty_share=1.0), None)
         outside = mask == 0
         assert outside.any() and np.array_equal(fake[outside], smoothed[outside])
+
+
+def test_a_face_beauty_filtered_real_sample_is_smoothed_inside_its_face_alone_and_a_pseudo_fake_is_left_as_it_was():
+    image = face_like(8)
+    for seed in range(4):
+        expected_rng = np.random.default_rng(seed)
+        expected_rng.random()  # the share's draw
+        smoothed = beauty_filtered_face(image, KEYPOINTS, expected_rng)
+        real, mask = data.blended_and_damaged(image, RECORD, False, np.random.default_rng(seed), False,
+                                              Recipe(face_beauty_share=1.0), None)
+        assert mask is None and np.array_equal(real, smoothed)
+        changed = np.any(real != image, axis=2)
+        # The smoothing stays inside the face: nothing changes near the photo's corners, and the face's centre does.
+        assert changed.any() and not changed[:20, :20].any() and not changed[-20:, -20:].any()
+        assert laplacian_variance(crop(real, BOX)) < laplacian_variance(crop(image, BOX))
+        # Pseudo-fakes never draw the share, so their samples and streams are the recipe's without it.
+        draws = []
+        for recipe in (Recipe(), Recipe(face_beauty_share=1.0)):
+            rng = np.random.default_rng(seed)
+            draws.append((data.blended_and_damaged(image, RECORD, True, rng, False, recipe, None)[0], rng.random()))
+        assert np.array_equal(draws[0][0], draws[1][0]) and draws[0][1] == draws[1][1]
