@@ -40,12 +40,18 @@ def face_hull(keypoints: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     anything from the inner face (eyes, nose, mouth) to the full face out to
     the ears, as face-swap methods differ in how much they replace.
     """
-    eyes = (keypoints[RIGHT_EYE] + keypoints[LEFT_EYE]) / 2
-    down = keypoints[MOUTH] - eyes
-    across = keypoints[LEFT_EYE] - keypoints[RIGHT_EYE]
     brow_lift = rng.uniform(0.35, 0.8)
     chin_drop = rng.uniform(0.35, 0.75)
     reach = rng.uniform(0.55, 1.0)  # 1.0: out to the ears
+    return face_polygon(keypoints, brow_lift, chin_drop, reach)
+
+
+def face_polygon(keypoints: np.ndarray, brow_lift: float, chin_drop: float, reach: float) -> np.ndarray:
+    """face_hull's polygon at given proportions: brows `brow_lift` and chin `chin_drop` of the eyes-to-mouth
+    distance beyond the eyes and the mouth, sides `reach` of the way out to the ears."""
+    eyes = (keypoints[RIGHT_EYE] + keypoints[LEFT_EYE]) / 2
+    down = keypoints[MOUTH] - eyes
+    across = keypoints[LEFT_EYE] - keypoints[RIGHT_EYE]
     center = (keypoints[RIGHT_EAR] + keypoints[LEFT_EAR]) / 2
     right_side = center + (keypoints[RIGHT_EAR] - center) * reach
     left_side = center + (keypoints[LEFT_EAR] - center) * reach

@@ -73,6 +73,7 @@ def main() -> None:
         ("real_sharpened", "real, sharpened (unsharp mask σ 1 px, amount 1)"),
         ("real_skin_smoothed_mild", "real, skin smoothed as a beauty filter does (bilateral, σ 20 grey levels, 3 px)"),
         ("real_skin_smoothed_strong", "real, skin smoothed harder (bilateral, σ 40 grey levels, 6 px)"),
+        ("real_skin_smoothed_face", "real, the face alone smoothed harder, as a skin mask does (σ 40 grey levels, 6 px)"),
         ("real_children_under_13", "real, children under 13"),
         ("real_elderly_60_plus", "real, aged 60+"),
     ]

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from sbi.damage import REAL_PHOTO_CONDITIONS, sharpened, skin_smoothed
+from sbi.damage import REAL_PHOTO_CONDITIONS, face_skin_smoothed, sharpened, skin_smoothed
 
 
 def laplacian_variance(image: np.ndarray) -> float:
@@ -41,3 +41,15 @@ def test_skin_smoothing_takes_the_grain_away_but_keeps_the_outline():
     assert row[46] - row[49] > 0.8 * (200 - 40)
     blurred = cv2.GaussianBlur(photo, (0, 0), 2)[48, :, 0].astype(int)
     assert blurred[46] - blurred[49] < 0.8 * (200 - 40)
+
+
+def test_the_face_alone_is_smoothed_and_the_photo_around_it_kept():
+    # A grainy photo 200 px square with a face's keypoints in the middle (eyes, nose tip, mouth, ears).
+    photo = np.clip(np.full((200, 200, 3), 160.0) + np.random.default_rng(1).normal(0, 8, (200, 200, 3)), 0, 255).astype(np.uint8)
+    keypoints = np.array([[80, 85], [120, 85], [100, 105], [100, 125], [60, 95], [140, 95]], np.float32)
+    out = face_skin_smoothed(photo, keypoints)
+    assert out.shape == photo.shape and out.dtype == np.uint8
+    cheek = (slice(95, 125), slice(70, 130))
+    assert out[cheek].std(axis=(0, 1)).max() < 0.5 * photo[cheek].std(axis=(0, 1)).min()
+    assert np.array_equal(out[:40], photo[:40]) and np.array_equal(out[170:], photo[170:])
+    assert np.array_equal(face_skin_smoothed(photo, keypoints), out)
