@@ -10,9 +10,10 @@ more). Real faces whose skin a beauty filter smoothed are the model's worst fals
 rows), and they keep the strong edges that the blur mark reads, so that mark misses them.
 
 Prints the median's percentiles on sharp training-split crops (where the threshold was read), then, on held-out
-faces: for real photos under each of sbi.damage's conditions (and its face_skin_smoothed), how many the app marks and how many of those the model
-flags at 0.5 are marked; for the held-out self-blends (as sbi.evaluate builds them) and dfdc-dev's real and fake
-faces, how many are marked and how often the model flags marked and unmarked faces. dfdc-dev: evaluation only.
+faces: for real photos under each of sbi.damage's conditions and its face_skin_smoothed, how many the app marks and
+how many of those the model flags at 0.5 are marked; for the held-out self-blends (as sbi.evaluate builds them) and
+dfdc-dev's real and fake faces, how many are marked and how often the model flags marked and unmarked faces.
+dfdc-dev: evaluation only.
 """
 from __future__ import annotations
 
