@@ -42,11 +42,12 @@ WHOLE_FACE = {"brow_lift": 0.8, "chin_drop": 0.75, "reach": 1.0}
 def face_skin_smoothed(image: np.ndarray, keypoints: np.ndarray) -> np.ndarray:
     """skin_smoothed_strong inside the face alone, feathered over a twentieth of the photo's side, as a beauty
     filter's skin mask applies it: a smoothed face inside sharp outlines, which is what a pseudo-fake looks like and
-    what whole-photo smoothing is not quite. Unlike REAL_PHOTO_CONDITIONS, it needs the face's keypoints."""
+    what whole-photo smoothing is not quite. It needs the face's keypoints: see FACE_CONDITIONS."""
     mask = np.zeros(image.shape[:2], np.float32)
     cv2.fillConvexPoly(mask, np.round(face_polygon(keypoints, **WHOLE_FACE)).astype(np.int32), 1.0)
     feather = int(0.05 * max(image.shape[:2])) * 2 + 1
-    return blend(skin_smoothed(40, 6)(image), image, cv2.GaussianBlur(mask, (feather, feather), 0))
+    smoothed = REAL_PHOTO_CONDITIONS["skin_smoothed_strong"](image)
+    return blend(smoothed, image, cv2.GaussianBlur(mask, (feather, feather), 0))
 
 
 def as_it_is(image: np.ndarray) -> np.ndarray:
@@ -65,4 +66,9 @@ REAL_PHOTO_CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     # Wrinkles and pores softened, as a beauty mode's default; and gone, as its strongest setting.
     "skin_smoothed_mild": skin_smoothed(20, 3),
     "skin_smoothed_strong": skin_smoothed(40, 6),
+}
+
+#: Name (as in metrics.json, after "real_") → a damage that needs the face's keypoints as well as the photo.
+FACE_CONDITIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "skin_smoothed_face": face_skin_smoothed,
 }
