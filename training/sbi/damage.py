@@ -72,3 +72,10 @@ REAL_PHOTO_CONDITIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 FACE_CONDITIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "skin_smoothed_face": face_skin_smoothed,
 }
+
+#: Both tables as one, each damage called with the photo and its face's keypoints (which only FACE_CONDITIONS read):
+#: for the tools that measure held-out reals under every condition, so that none of them loops over each table apart.
+HELD_OUT_CONDITIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    **{name: (lambda image, _keypoints, damage=damage: damage(image)) for name, damage in REAL_PHOTO_CONDITIONS.items()},
+    **FACE_CONDITIONS,
+}

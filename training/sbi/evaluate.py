@@ -28,13 +28,13 @@ import onnx
 
 from .blend import jpeg, self_blend
 from .blur_stats import laplacian_variance
-from .damage import FACE_CONDITIONS, REAL_PHOTO_CONDITIONS
+from .damage import HELD_OUT_CONDITIONS
 from .data import FaceRecord, add_data_arguments, crop, dfdc_crops, dfdc_given, in_split, load_harvest, make_sample, moved_boxes, read_rgb
 from .metrics import auc_interval, quantile_groups, rate_interval, roc_auc, score_moves, visible_change, within_strata
 from .onnx_scores import first_view_file, score_crops_and_views, second_view_from
 
 THRESHOLD = 0.5
-HARD_CONDITIONS = [name for name in REAL_PHOTO_CONDITIONS if name != "clean"]  # each gets its own held-out row
+HARD_CONDITIONS = [name for name in HELD_OUT_CONDITIONS if name != "clean"]  # each gets its own held-out row
 
 
 def held_out_self_blend(image: np.ndarray, record: FaceRecord, index: int, **options) -> np.ndarray:
@@ -124,7 +124,7 @@ def report_of(model: Path, sets: CropSet, ages: list[int | None], dfdc_faceless:
     report["sbi_heldout_colour_matched"] = reals_against_fakes(real, scored["sbi_test_colour_matched"][0])
     report["sbi_heldout_degraded"] = reals_against_fakes(scored["real_test_degraded"][0], scored["sbi_test_degraded"][0])
     report["real_faces"] = rates(real, np.zeros(len(real)))
-    for name in [*HARD_CONDITIONS, *FACE_CONDITIONS]:
+    for name in HARD_CONDITIONS:
         report[f"real_{name}"] = rates(scored[f"real_{name}"][0], np.zeros(len(real)))
     for group, keep in (("real_children_under_13", lambda a: a is not None and a < 13), ("real_elderly_60_plus", lambda a: a is not None and a >= 60)):
         mask = np.array([keep(a) for a in ages])
@@ -217,8 +217,7 @@ def main(argv=None) -> int:
     sets.add("sbi_test_degraded", [make_sample(image, r, True, np.random.default_rng([8, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [1] * len(test))
     sets.add("real_test_degraded", [make_sample(image, r, False, np.random.default_rng([9, i]), augment=True) for i, (image, r) in enumerate(zip(images, test))], [0] * len(test))
     for name in HARD_CONDITIONS:
-        sets.add(f"real_{name}", [crop(REAL_PHOTO_CONDITIONS[name](image), r.box) for image, r in zip(images, test)], [0] * len(test))
-    for name, damage in FACE_CONDITIONS.items():
+        damage = HELD_OUT_CONDITIONS[name]
         sets.add(f"real_{name}", [crop(damage(image, r.keypoints), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_jpeg_q40", [crop(jpeg(image, 40), r.box) for image, r in zip(images, test)], [0] * len(test))
     sets.add("real_half_size", [half_size(image, r) for image, r in zip(images, test)], [0] * len(test))

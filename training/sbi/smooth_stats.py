@@ -10,7 +10,7 @@ more). Real faces whose skin a beauty filter smoothed are the model's worst fals
 rows), and they keep the strong edges that the blur mark reads, so that mark misses them.
 
 Prints the median's percentiles on sharp training-split crops (where the threshold was read), then, on held-out
-faces: for real photos under each of sbi.damage's conditions (and its FACE_CONDITIONS), how many the app marks and
+faces: for real photos under each of sbi.damage's HELD_OUT_CONDITIONS, how many the app marks and
 how many of those the model flags at 0.5 are marked; for the held-out self-blends (as sbi.evaluate builds them) and
 dfdc-dev's real and fake faces, how many are marked and how often the model flags marked and unmarked faces.
 dfdc-dev: evaluation only.
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .blur_stats import BLUR_VARIANCE_THRESHOLD, laplacian, median_abs_laplacian, share_under
-from .damage import FACE_CONDITIONS, REAL_PHOTO_CONDITIONS
+from .damage import HELD_OUT_CONDITIONS
 from .data import add_data_arguments, crop, dfdc_crops, dfdc_given, in_split, load_harvest, read_rgb
 from .evaluate import THRESHOLD, held_out_blend
 from .metrics import rate_interval, roc_auc
@@ -83,10 +83,7 @@ def main(argv=None) -> int:
     images = [read_rgb(r.file) for r in test]
     print(f"held-out real faces ({len(test)})  marked smoothed         marked blurry            flagged at {THRESHOLD}"
           "            flagged: marked smoothed  flagged: either mark")
-    for name, damage in REAL_PHOTO_CONDITIONS.items():
-        crops = [crop(damage(image), r.box) for image, r in zip(images, test)]
-        print_reals(name, crops, score_crops(args.model, np.stack(crops)))
-    for name, damage in FACE_CONDITIONS.items():
+    for name, damage in HELD_OUT_CONDITIONS.items():
         crops = [crop(damage(image, r.keypoints), r.box) for image, r in zip(images, test)]
         print_reals(name, crops, score_crops(args.model, np.stack(crops)))
 
