@@ -40,7 +40,8 @@ describe("the classifier session's config", () => {
     const configured = await optimised(sessionConfig);
     expect(dequantizeMentions(byDefault.graph)).toBeGreaterThan(0);
     expect(dequantizeMentions(configured.graph)).toBe(0);
-    // Folding computes the same float weights the nodes would: the score does not move.
-    expect(configured.score).toBeCloseTo(byDefault.score, 6);
+    // Folding computes the same float weights the nodes would, so the score does not move beyond float32 rounding:
+    // the convolutions' sums may run in another order (stage 13's file: 6e-7 on a logit of -1.3, five ulps).
+    expect(configured.score).toBeCloseTo(byDefault.score, 5);
   });
 });
