@@ -10,9 +10,12 @@
 # the same seed) is not trained or exported again, so pairs of several seeds may share one reference; pairs run side
 # by side take turns at the exports and evaluations (a lock in $R), which need more memory than training.
 # REFERENCE=shipped trains the candidate arm alone (so two seeds can run side by side) and compares it with the shipped file
-# (stage 12 since 2026-12-05: stage 11, seed 32 of box consistency, with its second view only where it could matter; stage 10 before it, seed 22 of the reference recipe): a screen
-# judged against the reference seeds' committed figures
-# (models/experiments/), for when their files are gone with an earlier machine's cache.
+# (stage 13 since 2026-12-07: seed 62 of the face alone smoothed on real samples, with its second view only where it
+# could matter; stage 12 before it, seed 32 of box consistency so): a screen judged against the reference seeds' committed
+# figures (models/experiments/), for when their files are gone with an earlier machine's cache.
+# SHIP=1 also makes the candidate's file to ship as the card's Reproduce step 4 does (its four caps, then sbi.second_view)
+# in $R/ship-TAG-sSEED, and measures it and the run's fp32 network (for the int8 check) in the same compare (--first-view)
+# and evaluate passes, so that a seed a rule ships needs no step by hand: its files are then copied into models/.
 set -euo pipefail
 [ $# -eq 3 ] || { sed -n 7p "$0" >&2; exit 2; }
 seed=$1 tag=$2 options=$3
@@ -48,6 +51,7 @@ flock 9
 for arm in "${arms[@]}"; do
   [ -d "$R/run-s5file-$arm-s$seed/averaged" ] && arms+=("$arm-averaged")
 done
+CAPS="--cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04"
 arm_files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
@@ -55,9 +59,23 @@ for arm in "${arms[@]}"; do
   exported "$arm" && continue
   run=$R/run-s5file-$arm-s$seed
   [[ $arm == *-averaged ]] && run=$R/run-s5file-${arm%-averaged}-s$seed/averaged
-  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" \
-    --images "$UTK" --models "$out" --cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04
+  # $CAPS is meant to split into words.
+  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$out" $CAPS
 done
-/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${references[@]}" "${arm_files[@]}" | tee "$R/compare-s5file-$tag-s$seed.txt"
+metrics=("${arm_files[@]/%deepfake.onnx/metrics.json}") compare_options=()
+if [ "${SHIP:-}" = 1 ]; then
+  run=$R/run-s5file-$tag-s$seed ship=$R/ship-$tag-s$seed
+  if [ ! -f "$ship/deepfake.onnx" ]; then
+    # The fp32 network this writes into the run (over the three-cap export's) is the one the shipped int8 file comes from.
+    /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$ship/four-caps" \
+      $CAPS --cap h264_crf30=0.05
+    /usr/bin/python3 -m sbi.second_view --model "$ship/four-caps/deepfake.onnx" --harvest "$HARVEST" --images "$UTK" --models "$ship"
+  fi
+  arm_files+=("$ship/deepfake.onnx" "$run/deepfake-fp32.onnx")
+  metrics+=("$ship/metrics.json" "$ship/metrics-fp32.json")
+  compare_options=(--first-view)
+fi
+/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compare_options[@]}" "${references[@]}" "${arm_files[@]}" \
+  | tee "$R/compare-s5file-$tag-s$seed.txt"
 /usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
-  --dfdc-harvest "$R" --dfdc "$DFDC" --out "${arm_files[@]/%deepfake.onnx/metrics.json}"
+  --dfdc-harvest "$R" --dfdc "$DFDC" --out "${metrics[@]}"
