@@ -51,7 +51,7 @@ flock 9
 for arm in "${arms[@]}"; do
   [ -d "$R/run-s5file-$arm-s$seed/averaged" ] && arms+=("$arm-averaged")
 done
-CAPS="--cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04"
+caps=(--cap clean=0.05 --cap blur_sigma2=0.08 --cap low_light=0.04)
 arm_files=()
 for arm in "${arms[@]}"; do
   out=$R/export-s5file-$arm-s$seed
@@ -59,23 +59,23 @@ for arm in "${arms[@]}"; do
   exported "$arm" && continue
   run=$R/run-s5file-$arm-s$seed
   [[ $arm == *-averaged ]] && run=$R/run-s5file-${arm%-averaged}-s$seed/averaged
-  # $CAPS is meant to split into words.
-  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$out" $CAPS
+  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$out" "${caps[@]}"
 done
-metrics=("${arm_files[@]/%deepfake.onnx/metrics.json}") compare_options=()
+metrics=("${arm_files[@]/%deepfake.onnx/metrics.json}") compare_options=() fp32=()
 if [ "${SHIP:-}" = 1 ]; then
   run=$R/run-s5file-$tag-s$seed ship=$R/ship-$tag-s$seed
   if [ ! -f "$ship/deepfake.onnx" ]; then
     # The fp32 network this writes into the run (over the three-cap export's) is the one the shipped int8 file comes from.
     /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$ship/four-caps" \
-      $CAPS --cap h264_crf30=0.05
+      "${caps[@]}" --cap h264_crf30=0.05
     /usr/bin/python3 -m sbi.second_view --model "$ship/four-caps/deepfake.onnx" --harvest "$HARVEST" --images "$UTK" --models "$ship"
   fi
-  arm_files+=("$ship/deepfake.onnx" "$run/deepfake-fp32.onnx")
+  # The fp32 network is evaluated only: sbi.evaluate gives its dfdc-dev figures beside the int8 file's.
+  arm_files+=("$ship/deepfake.onnx") fp32=("$run/deepfake-fp32.onnx")
   metrics+=("$ship/metrics.json" "$ship/metrics-fp32.json")
   compare_options=(--first-view)
 fi
 /usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compare_options[@]}" "${references[@]}" "${arm_files[@]}" \
   | tee "$R/compare-s5file-$tag-s$seed.txt"
-/usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
+/usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" "${fp32[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
   --dfdc-harvest "$R" --dfdc "$DFDC" --out "${metrics[@]}"
