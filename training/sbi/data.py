@@ -193,6 +193,9 @@ class Recipe:
     shipped model flags a quarter of real faces so smoothed (sbi.damage's skin_smoothed_strong).
     `face_beauty_share`: how often a real sample's face alone is smoothed (beauty_filtered_face), as a beauty filter's
     skin mask smooths it: the harder question, since a pseudo-fake is a face changed inside such a region.
+    `face_beauty_fakes`: pseudo-fakes draw `face_beauty_share` too, their photo's face smoothed before it is blended, so
+    that a smoothed face is no cue either way: on real samples alone it also says "smoothed, so real", which a swap
+    rendered smooth then answers as well.
     """
 
     target_share: float = 0.0
@@ -212,6 +215,7 @@ class Recipe:
     erase_share: float = 0.0
     beauty_share: float = 0.0
     face_beauty_share: float = 0.0
+    face_beauty_fakes: bool = False
 
 
 #: How many faces pick_donor chooses among.
@@ -341,7 +345,7 @@ def blended_and_damaged(image: np.ndarray, record: FaceRecord, fake: bool, rng: 
     # Drawn only when asked for, as the next draw, so the recipes from before these options keep their random streams.
     if recipe.beauty_share and rng.random() < recipe.beauty_share:
         image = beauty_filtered(image, rng)
-    if not fake and recipe.face_beauty_share and rng.random() < recipe.face_beauty_share:
+    if (not fake or recipe.face_beauty_fakes) and recipe.face_beauty_share and rng.random() < recipe.face_beauty_share:
         image = beauty_filtered_face(image, record.keypoints, rng)
     if fake:
         colour_match = bool(recipe.colour_match_share) and rng.random() < recipe.colour_match_share

@@ -388,6 +388,8 @@ def main(argv=None) -> int:
     parser.add_argument("--face-beauty-share", type=float, default=0.0, help="how often a real sample's face alone is "
                         "smoothed as a beauty filter's skin mask smooths it (a bilateral filter inside a region drawn as a "
                         "pseudo-fake's mask); --beauty-share smooths the whole photo of either class; validation keeps 0")
+    parser.add_argument("--face-beauty-fakes", action="store_true", help="pseudo-fakes take --face-beauty-share too, "
+                        "their photo's face smoothed before it is blended, so that a smoothed face means neither class")
     parser.add_argument("--frequency-shifts", nargs="+", choices=FREQUENCY_SHIFTS, default=list(FREQUENCY_SHIFTS),
                         help="the frequency transforms drawn, in equal shares, for pasted faces and real samples' whole photos "
                         "alike; `blur resize` leaves sharpened pastes out, as real swaps, rendered small and scaled up, are "
@@ -480,6 +482,8 @@ def main(argv=None) -> int:
         parser.error("--beauty-share: a share, from 0 to 1")
     if not 0 <= args.face_beauty_share <= 1:
         parser.error("--face-beauty-share: a share, from 0 to 1")
+    if args.face_beauty_fakes and not args.face_beauty_share:
+        parser.error("--face-beauty-fakes: smooths pseudo-fakes at --face-beauty-share, which is 0")
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
     args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)

@@ -585,3 +585,23 @@ def test_a_face_beauty_filtered_real_sample_is_smoothed_inside_its_face_alone_an
             rng = np.random.default_rng(seed)
             draws.append((data.blended_and_damaged(image, RECORD, True, rng, False, recipe, None)[0], rng.random()))
         assert np.array_equal(draws[0][0], draws[1][0]) and draws[0][1] == draws[1][1]
+
+
+def test_with_face_beauty_fakes_a_pseudo_fake_is_blended_from_the_photo_with_its_face_smoothed():
+    # The share's draw and the smoothing come first, then the blend as the plain recipe makes it from the smoothed photo.
+    image = face_like(9)
+    recipe = Recipe(face_beauty_share=1.0, face_beauty_fakes=True)
+    for seed in range(4):
+        expected_rng = np.random.default_rng(seed)
+        expected_rng.random()  # the share's draw
+        smoothed = beauty_filtered_face(image, KEYPOINTS, expected_rng)
+        assert not np.array_equal(smoothed, image)
+        expected, expected_mask = data.blended_and_damaged(smoothed, RECORD, True, expected_rng, False, Recipe(), None)
+        fake, mask = data.blended_and_damaged(image, RECORD, True, np.random.default_rng(seed), False, recipe, None)
+        assert np.array_equal(fake, expected) and np.array_equal(mask, expected_mask)
+        outside = mask == 0
+        assert outside.any() and np.array_equal(fake[outside], smoothed[outside])
+        # Real samples are smoothed exactly as without the option.
+        real = [data.blended_and_damaged(image, RECORD, False, np.random.default_rng(seed), False, r, None)[0]
+                for r in (recipe, Recipe(face_beauty_share=1.0))]
+        assert np.array_equal(*real)
