@@ -16,12 +16,14 @@
 # SHIP=1 also makes the candidate's file to ship as the card's Reproduce step 4 does (its four caps, then sbi.second_view)
 # in $R/ship-TAG-sSEED, and measures it and the run's fp32 network (for the int8 check) in the same compare (--first-view)
 # and evaluate passes, so that a seed a rule ships needs no step by hand: its files are then copied into models/.
+# PYTHON (default /usr/bin/python3) and SHARED_DATA (default ../shared/data beside the checkout) say where the
+# interpreter and the data are (training/tests/test_cpu_pair.py runs the script with a stand-in that logs its commands).
 set -euo pipefail
 [ $# -eq 3 ] || { sed -n 7p "$0" >&2; exit 2; }
 seed=$1 tag=$2 options=$3
 cd "$(dirname "$0")"
 R=$HOME/.cache/deepfake-check
-SHARED=$(cd ../.. && pwd)/shared/data
+SHARED=${SHARED_DATA:-$(cd ../.. && pwd)/shared/data} PYTHON=${PYTHON:-/usr/bin/python3}
 UTK=$SHARED/faces-utk DFDC=$SHARED/dfdc-dev
 HARVEST=$R/faces-utk-pre-zoom.jsonl
 for needed in "$HARVEST" "$R/dfdc-real.jsonl" "$R/dfdc-fake.jsonl" "$UTK" "$DFDC"; do
@@ -40,7 +42,7 @@ for arm in "${arms[@]}"; do
   exported "$arm" && continue
   extra=""; [ "$arm" = "$tag" ] && extra=$options
   # $COMMON and $extra are meant to split into words.
-  /usr/bin/python3 -m sbi.train $COMMON $extra --out "$R/run-s5file-$arm-s$seed" > "$R/run-s5file-$arm-s$seed.log" 2>&1 &
+  "$PYTHON" -m sbi.train $COMMON $extra --out "$R/run-s5file-$arm-s$seed" > "$R/run-s5file-$arm-s$seed.log" 2>&1 &
   runs+=($!)
 done
 for run in "${runs[@]}"; do wait "$run"; done  # fails here, by set -e, if either run failed
@@ -59,23 +61,23 @@ for arm in "${arms[@]}"; do
   exported "$arm" && continue
   run=$R/run-s5file-$arm-s$seed
   [[ $arm == *-averaged ]] && run=$R/run-s5file-${arm%-averaged}-s$seed/averaged
-  /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$out" "${caps[@]}"
+  "$PYTHON" -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$out" "${caps[@]}"
 done
 metrics=("${arm_files[@]/%deepfake.onnx/metrics.json}") compare_options=() fp32=()
 if [ "${SHIP:-}" = 1 ]; then
   run=$R/run-s5file-$tag-s$seed ship=$R/ship-$tag-s$seed
   if [ ! -f "$ship/deepfake.onnx" ]; then
     # The fp32 network this writes into the run (over the three-cap export's) is the one the shipped int8 file comes from.
-    /usr/bin/python3 -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$ship/four-caps" \
+    "$PYTHON" -m sbi.export --run "$run" --mirror --harvest "$HARVEST" --images "$UTK" --models "$ship/four-caps" \
       "${caps[@]}" --cap h264_crf30=0.05
-    /usr/bin/python3 -m sbi.second_view --model "$ship/four-caps/deepfake.onnx" --harvest "$HARVEST" --images "$UTK" --models "$ship"
+    "$PYTHON" -m sbi.second_view --model "$ship/four-caps/deepfake.onnx" --harvest "$HARVEST" --images "$UTK" --models "$ship"
   fi
   # The fp32 network is evaluated only: sbi.evaluate gives its dfdc-dev figures beside the int8 file's.
   arm_files+=("$ship/deepfake.onnx") fp32=("$run/deepfake-fp32.onnx")
   metrics+=("$ship/metrics.json" "$ship/metrics-fp32.json")
   compare_options=(--first-view)
 fi
-/usr/bin/python3 -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compare_options[@]}" "${references[@]}" "${arm_files[@]}" \
+"$PYTHON" -m sbi.compare --dfdc-harvest "$R" --dfdc "$DFDC" "${compare_options[@]}" "${references[@]}" "${arm_files[@]}" \
   | tee "$R/compare-s5file-$tag-s$seed.txt"
-/usr/bin/python3 -m sbi.evaluate --model "${arm_files[@]}" "${fp32[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
+"$PYTHON" -m sbi.evaluate --model "${arm_files[@]}" "${fp32[@]}" --utk-harvest "$HARVEST" --utk "$UTK" \
   --dfdc-harvest "$R" --dfdc "$DFDC" --out "${metrics[@]}"
