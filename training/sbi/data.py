@@ -194,8 +194,8 @@ class Recipe:
     `face_beauty_share`: how often a real sample's face alone is smoothed (beauty_filtered_face), as a beauty filter's
     skin mask smooths it: the harder question, since a pseudo-fake is a face changed inside such a region.
     `face_beauty_fakes`: pseudo-fakes draw `face_beauty_share` too, their photo's face smoothed before it is blended, so
-    that a smoothed face is no cue either way: on real samples alone it also says "smoothed, so real", which a swap
-    rendered smooth then answers as well.
+    that a smoothed face is no cue either way (on real samples alone it also says "smoothed, so real"). Its screen
+    (EXPERIMENTS.md, seed 64) kept half the beauty rows' gain and won back none of dfdc-dev's ranking.
     """
 
     target_share: float = 0.0
