@@ -166,7 +166,7 @@ def test_faceres_stages_export_and_agree(harvest, tmp_path):
                                                            "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0,
                                                            "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
                                                            "frequency_shifts": ["blur", "sharpen", "resize"],
-                                                           "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0,
+                                                           "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0, "face_beauty_fakes": False,
                                                            "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None,
                                                            "sam_rho": None, "box_consistency": 1.0, "views": None,
                                                            "consistency_on": None, "consistency_undropped": None,

@@ -12,7 +12,7 @@ CONFIG = {"arch": "faceres-bn", "pretrained": None, "target_share": 0.5, "min_re
           "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0, "other_face_share": 0.0, "sharpen_share": 0.0,
           # A tuple, as sbi.train's config holds it and as run.json cannot (JSON writes a list).
           "frequency_shifts": ("blur", "sharpen", "resize"),
-          "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
+          "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0, "face_beauty_fakes": False, "distill": None, "distill_weight": None, "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None,
           "consistency_undropped": None, "consistency_features": None, "focal_gamma": None, "average_from": None}
 
 
@@ -30,7 +30,7 @@ def test_a_new_run_or_the_same_settings_go_on(tmp_path):
 @pytest.mark.parametrize("change", [{"arch": "faceres"}, {"target_share": 0.0}, {"min_resize": 0.3}, {"max_blur": 2.5},
                                     {"mesh_masks": True}, {"warp_share": 0.5}, {"video_share": 0.5},
                                     {"colour_match_share": 0.5}, {"other_face_share": 0.5}, {"sharpen_share": 0.5},
-                                    {"frequency_shifts": ("blur", "resize")}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"erase_share": 0.5}, {"beauty_share": 0.5}, {"face_beauty_share": 0.5}, {"distill": "teacher.onnx"}, {"device": "cuda"},
+                                    {"frequency_shifts": ("blur", "resize")}, {"aligned_views": True}, {"views_own_delivery": True}, {"view_spread": 2.0}, {"opposite_mirrors": True}, {"erase_share": 0.5}, {"beauty_share": 0.5}, {"face_beauty_share": 0.5}, {"face_beauty_fakes": True}, {"distill": "teacher.onnx"}, {"device": "cuda"},
                                     {"boundary_weight": 1.0}, {"sam_rho": 0.05}, {"box_consistency": 1.0}, {"views": 2}, {"consistency_on": "real"},
                                     {"consistency_undropped": True}, {"consistency_features": True}, {"focal_gamma": 2.0}])
 def test_another_arch_or_data_stream_is_refused(tmp_path, change):
@@ -41,7 +41,7 @@ def test_another_arch_or_data_stream_is_refused(tmp_path, change):
 def test_runs_from_before_the_data_options_count_as_their_defaults(tmp_path):
     path = write(tmp_path, {"arch": "faceres", "pretrained": None})
     defaults = {"min_resize": 0.5, "max_blur": 1.2, "mesh_masks": False, "warp_share": 0.0, "video_share": 0.0, "colour_match_share": 0.0,
-                "other_face_share": 0.0, "sharpen_share": 0.0, "frequency_shifts": ("blur", "sharpen", "resize"), "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0, "distill": None, "distill_weight": None,
+                "other_face_share": 0.0, "sharpen_share": 0.0, "frequency_shifts": ("blur", "sharpen", "resize"), "aligned_views": False, "views_own_delivery": False, "view_spread": 1.0, "opposite_mirrors": False, "erase_share": 0.0, "beauty_share": 0.0, "face_beauty_share": 0.0, "face_beauty_fakes": False, "distill": None, "distill_weight": None,
                 "device": "cpu", "boundary_weight": None, "sam_rho": None, "box_consistency": None, "views": None, "consistency_on": None, "consistency_undropped": None,
                 "consistency_features": None, "focal_gamma": None, "average_from": None}
     check_same_run(path, {"arch": "faceres", "pretrained": None, "target_share": 0.0, **defaults})
