@@ -484,7 +484,7 @@ def main(argv=None) -> int:
     if not 0 <= args.face_beauty_share <= 1:
         parser.error("--face-beauty-share: a share, from 0 to 1")
     if args.face_beauty_fakes and not args.face_beauty_share:
-        parser.error("--face-beauty-fakes: smooths pseudo-fakes at --face-beauty-share, which is 0")
+        parser.error("--face-beauty-fakes needs --face-beauty-share")
     if not -5 <= args.focal_gamma <= 5:
         parser.error("--focal-gamma: from -5 to 5")
     args.frequency_shifts = tuple(name for name in FREQUENCY_SHIFTS if name in args.frequency_shifts)

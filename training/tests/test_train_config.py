@@ -139,6 +139,7 @@ def test_the_three_splits_partition_the_records_in_harvest_order(tmp_path):
     (["--box-consistency", "1", "--erase-share", "1.5"], "--erase-share: a share, from 0 to 1"),
     (["--beauty-share", "-0.1"], "--beauty-share: a share, from 0 to 1"),
     (["--face-beauty-share", "1.5"], "--face-beauty-share: a share, from 0 to 1"),
+    (["--face-beauty-fakes"], "--face-beauty-fakes needs --face-beauty-share"),
     (["--box-consistency", "1", "--aligned-views", "--opposite-mirrors"], "--opposite-mirrors combines with neither"),
     (["--box-consistency", "1", "--views-own-delivery", "--opposite-mirrors"], "--opposite-mirrors combines with neither"),
     (["--consistency-on", "real"], "--consistency-on needs --box-consistency"),
